@@ -1,0 +1,180 @@
+"""Stream contexts: php-src ext/standard/streamsfuncs.c (stream_context_*).
+
+Options are kept as PHP keeps them: ``{"wrapper": {"option": value}}``; a
+stream shares its context's options, so what TLS writes back (the captured
+peer certificate) shows through both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._resource import ContextResource, StreamResource, php_type_name, require_stream
+
+__all__ = [
+    "context_arg",
+    "stream_context_create",
+    "stream_context_get_default",
+    "stream_context_get_options",
+    "stream_context_get_params",
+    "stream_context_set_default",
+    "stream_context_set_option",
+    "stream_context_set_params",
+]
+
+_default: ContextResource | None = None
+_FORM_ERROR = 'Options should have the form ["wrappername"]["optionname"] = $value'
+_UNSET: Any = object()
+
+
+def _items(array: object) -> list[tuple[object, object]]:
+    """A Python stand-in for a PHP array, as PHP's key => value pairs."""
+    if isinstance(array, dict):
+        return list(array.items())
+    if isinstance(array, (list, tuple)):
+        return list(enumerate(array))
+    return []
+
+
+def _is_array(value: object) -> bool:
+    return isinstance(value, (dict, list, tuple))
+
+
+def _parse_options(context: ContextResource, options: object) -> None:
+    """parse_context_options: string wrapper keys to arrays; int option keys are dropped."""
+    for wrapper, values in _items(options):
+        if not isinstance(wrapper, str) or not _is_array(values):
+            raise ValueError(_FORM_ERROR)
+        for name, value in _items(values):
+            if isinstance(name, str):
+                context.options.setdefault(wrapper, {})[name] = value
+
+
+def _parse_params(context: ContextResource, params: object) -> None:
+    """parse_context_params: ``notification`` and ``options``."""
+    pairs = dict(_items(params))
+    if "notification" in pairs:
+        context.notification = pairs["notification"]
+    if "options" in pairs:
+        if not _is_array(pairs["options"]):
+            raise TypeError("Invalid stream/context parameter")
+        _parse_options(context, pairs["options"])
+
+
+def context_arg(function: str, context: object, argument: int) -> ContextResource:
+    """A ``$context`` argument checked as php_stream_context_from_zval checks it."""
+    if isinstance(context, ContextResource):
+        return context
+    if isinstance(context, StreamResource):
+        raise TypeError(f"{function}(): supplied resource is not a valid Stream-Context resource")
+    raise TypeError(
+        f"{function}(): Argument #{argument} ($context) must be of type resource or null, "
+        f"{php_type_name(context)} given"
+    )
+
+
+def _decode(function: str, value: object, name: str) -> ContextResource:
+    """decode_context_param: a context, or the context of a stream (made on demand)."""
+    if isinstance(value, ContextResource):
+        return value
+    if isinstance(value, StreamResource):
+        stream = require_stream(function, value)
+        if stream.context is None:
+            stream.context = ContextResource()
+        return stream.context
+    if (
+        isinstance(value, (ContextResource, StreamResource))
+        or value is None
+        or not hasattr(value, "_id")
+    ):
+        raise TypeError(
+            f"{function}(): Argument #1 (${name}) must be of type resource, "
+            f"{php_type_name(value)} given"
+        )
+    raise TypeError(f"{function}(): Argument #1 (${name}) must be a valid stream/context")
+
+
+def stream_context_create(
+    options: dict[str, Any] | None = None, params: dict[str, Any] | None = None
+) -> ContextResource:
+    """PHP's ``stream_context_create()``."""
+    context = ContextResource()
+    if options is not None:
+        _parse_options(context, options)
+    if params is not None:
+        _parse_params(context, params)
+    return context
+
+
+def stream_context_get_options(stream_or_context: object) -> dict[str, Any]:
+    """PHP's ``stream_context_get_options()``: a copy of the options array."""
+    context = _decode("stream_context_get_options", stream_or_context, "stream_or_context")
+    return {wrapper: dict(values) for wrapper, values in context.options.items()}
+
+
+def stream_context_set_option(
+    context: object,
+    wrapper_or_options: str | dict[str, Any],
+    option_name: str | None = None,
+    value: Any = _UNSET,
+) -> bool:
+    """PHP's ``stream_context_set_option()``, both call forms."""
+    ctx = _decode("stream_context_set_option", context, "context")
+    name = "stream_context_set_option()"
+    if _is_array(wrapper_or_options):
+        if option_name is not None:
+            raise ValueError(
+                f"{name}: Argument #3 ($option_name) must be null when argument #2 "
+                "($wrapper_or_options) is an array"
+            )
+        if value is not _UNSET:
+            raise ValueError(
+                f"{name}: Argument #4 ($value) cannot be provided when argument #2 "
+                "($wrapper_or_options) is an array"
+            )
+        _parse_options(ctx, wrapper_or_options)
+        return True
+    if option_name is None:
+        raise ValueError(
+            f"{name}: Argument #3 ($option_name) cannot be null when argument #2 "
+            "($wrapper_or_options) is a string"
+        )
+    if value is _UNSET:
+        raise ValueError(
+            f"{name}: Argument #4 ($value) must be provided when argument #2 "
+            "($wrapper_or_options) is a string"
+        )
+    ctx.options.setdefault(str(wrapper_or_options), {})[option_name] = value
+    return True
+
+
+def stream_context_get_params(context: object) -> dict[str, Any]:
+    """PHP's ``stream_context_get_params()``: notification (if set), then options."""
+    ctx = _decode("stream_context_get_params", context, "context")
+    params: dict[str, Any] = {}
+    if ctx.notification is not None:
+        params["notification"] = ctx.notification
+    params["options"] = stream_context_get_options(ctx)
+    return params
+
+
+def stream_context_set_params(context: object, params: dict[str, Any]) -> bool:
+    """PHP's ``stream_context_set_params()``."""
+    ctx = _decode("stream_context_set_params", context, "context")
+    _parse_params(ctx, params)
+    return True
+
+
+def stream_context_get_default(options: dict[str, Any] | None = None) -> ContextResource:
+    """PHP's ``stream_context_get_default()``: the process-wide default context."""
+    global _default
+    if _default is None:
+        _default = ContextResource()
+    if options is not None:
+        _parse_options(_default, options)
+    return _default
+
+
+def stream_context_set_default(options: dict[str, Any]) -> ContextResource:
+    """PHP's ``stream_context_set_default()``."""
+    return stream_context_get_default(options)

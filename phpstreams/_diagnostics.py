@@ -1,0 +1,108 @@
+"""PHP diagnostics: warnings, notices, ``error_get_last()``, the ``@`` operator.
+
+Every PHP ``E_WARNING``/``E_NOTICE`` the library raises goes through :func:`emit`,
+the one emitter: it records the error for ``error_get_last()`` (as PHP records it
+even when silenced) and, unless a :func:`silence` block is active, shows it with
+``warnings.warn`` as a :class:`PHPWarning` / :class:`PHPNotice` whose text is
+exactly PHP's message, function prefix included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = [
+    "E_NOTICE",
+    "E_WARNING",
+    "PHPNotice",
+    "PHPWarning",
+    "emit",
+    "error_clear_last",
+    "error_get_last",
+    "notice",
+    "silence",
+    "warning",
+]
+
+E_WARNING = 2
+E_NOTICE = 8
+
+
+class PHPWarning(RuntimeWarning):
+    """A PHP ``E_WARNING``; the message is PHP's text verbatim."""
+
+
+class PHPNotice(PHPWarning):
+    """A PHP ``E_NOTICE``; the message is PHP's text verbatim."""
+
+
+# PHP shows every occurrence; Python's default action shows one per location.
+# Appended, so that any filter the user (or pytest) installs still wins.
+warnings.filterwarnings("always", category=PHPWarning, append=True)
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_state = threading.local()
+_last: dict[str, Any] | None = None
+
+
+def _silenced() -> int:
+    return int(getattr(_state, "silenced", 0))
+
+
+def _caller_frame() -> tuple[int, str, int]:
+    """The stacklevel, file and line of the first frame outside this package."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not os.path.abspath(filename).startswith(_PACKAGE_DIR + os.sep):
+            return level, filename, frame.f_lineno
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level, "", 0
+
+
+def emit(error_type: int, message: str) -> None:
+    """Record and (unless silenced) show one PHP diagnostic."""
+    global _last
+    level, filename, line = _caller_frame()
+    _last = {"type": error_type, "message": message, "file": filename, "line": line}
+    if _silenced():
+        return
+    category = PHPNotice if error_type == E_NOTICE else PHPWarning
+    warnings.warn(message, category, stacklevel=level)
+
+
+def warning(message: str) -> None:
+    emit(E_WARNING, message)
+
+
+def notice(message: str) -> None:
+    emit(E_NOTICE, message)
+
+
+def error_get_last() -> dict[str, Any] | None:
+    """PHP's ``error_get_last()``: the last diagnostic as a dict, or ``None``."""
+    return None if _last is None else dict(_last)
+
+
+def error_clear_last() -> None:
+    """PHP's ``error_clear_last()``."""
+    global _last
+    _last = None
+
+
+@contextlib.contextmanager
+def silence() -> Iterator[None]:
+    """PHP's ``@`` operator: diagnostics inside are recorded but not shown."""
+    _state.silenced = _silenced() + 1
+    try:
+        yield
+    finally:
+        _state.silenced -= 1

@@ -1,0 +1,181 @@
+"""``ini_get``/``ini_set`` for the settings that change stream behaviour.
+
+Values are kept as PHP keeps them: the string the user set; the number the
+engine uses is parsed from it by :func:`parse_quantity`, a port of
+php-src Zend/zend_ini.c: zend_ini_parse_quantity (PHP 8.2), warnings included.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ._diagnostics import warning
+
+__all__ = ["default_socket_timeout", "ini_get", "ini_set", "parse_quantity"]
+
+_LONG_MAX = 2**63 - 1
+_ULONG = 2**64
+_WHITESPACE = " \t\n\r\v\f"
+
+# name -> (string value as PHP shows it, parsed integer)
+_settings: dict[str, tuple[str, int]] = {"default_socket_timeout": ("60", 60)}
+
+
+def _escaped(text: str) -> str:
+    # php-src smart_str_append_escaped, for the characters an ini value can hold
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == "\\":
+            out.append("\\\\")
+        elif code < 32 or code > 126:
+            names = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\f": "\\f", "\v": "\\v", "\x1b": "\\e"}
+            out.append(names.get(ch, f"\\x{code:02X}" if code < 256 else ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _strtoul(text: str, base: int) -> tuple[int, int, bool]:
+    """C strtoul on ``text``: (value, characters consumed, overflowed)."""
+    i = 0
+    while i < len(text) and text[i] in _WHITESPACE:
+        i += 1
+    negative = False
+    if i < len(text) and text[i] in "+-":
+        negative = text[i] == "-"
+        i += 1
+    if base == 0:
+        base = 10
+        if text[i : i + 2].lower() == "0x":
+            base, i = 16, i + 2
+        elif text[i : i + 1] == "0":
+            base = 8
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"[:base]
+    start = i
+    while i < len(text) and text[i].lower() in digits:
+        i += 1
+    if i == start:
+        return 0, 0, False
+    value = int(text[start:i], base)
+    overflow = value >= _ULONG
+    if overflow:
+        value = _ULONG - 1
+    elif negative:
+        value = (-value) % _ULONG
+    return value, i, overflow
+
+
+def parse_quantity(value: str, setting: str) -> int:
+    """zend_ini_parse_quantity_warn: the integer PHP uses for an ini value."""
+    result, error = _parse_quantity(value)
+    if error is not None:
+        warning(f'Invalid "{setting}" setting. {error}')
+    return result - _ULONG if result > _LONG_MAX else result
+
+
+def _parse_quantity(value: str) -> tuple[int, str | None]:
+    start, end = 0, len(value)
+    while start < end and value[start] in _WHITESPACE:
+        start += 1
+    while start < end and value[end - 1] in _WHITESPACE:
+        end -= 1
+    if start == end:
+        return 0, None
+    no_digits = (
+        f'Invalid quantity "{_escaped(value)}": no valid leading digits, '
+        'interpreting as "0" for backwards compatibility'
+    )
+    digits = start
+    negative = False
+    if value[digits] in "+-":
+        negative = value[digits] == "-"
+        digits += 1
+    if not value[digits : digits + 1].isdigit():
+        return 0, no_digits
+    base = 0
+    second = value[digits + 1 : digits + 2]
+    if value[digits] == "0" and not second.isdigit():
+        if digits + 1 == end:
+            return 0, None
+        if second in "xXoObB":
+            base = {"x": 16, "o": 8, "b": 2}[second.lower()]
+            digits += 2
+            rest = value[digits:end].lstrip(_WHITESPACE)
+            if digits == end or rest[:1] in ("+", "-") or rest != value[digits:end]:
+                return 0, (
+                    f'Invalid quantity "{_escaped(value)}": no digits after base prefix, '
+                    'interpreting as "0" for backwards compatibility'
+                )
+        elif second not in "gGmMkK":
+            return 0, f'Invalid prefix "0{second}", interpreting as "0" for backwards compatibility'
+    result, consumed, overflow = _strtoul(value[digits:end], base)
+    if not overflow:
+        if negative and result == _LONG_MAX + 1:
+            result = (-result) % _ULONG
+        elif result > _LONG_MAX:
+            overflow = True
+        elif negative:
+            result = (-result) % _ULONG
+    if consumed == 0:
+        return 0, no_digits
+    digits_end = digits + consumed
+    while digits_end < end and value[digits_end] in _WHITESPACE:
+        digits_end += 1
+    if digits_end < end:
+        suffix = value[end - 1]
+        factor = {"g": 1 << 30, "m": 1 << 20, "k": 1 << 10}.get(suffix.lower())
+        interpreted = _escaped(value[:digits_end])
+        if factor is None:
+            return result, (
+                f'Invalid quantity "{_escaped(value)}": unknown multiplier "{_escaped(suffix)}", '
+                f'interpreting as "{interpreted}" for backwards compatibility'
+            )
+        signed = result - _ULONG if result > _LONG_MAX else result
+        if not overflow:
+            overflow = not (-(2**63) <= signed * factor <= _LONG_MAX)
+        result = (result * factor) % _ULONG
+        if digits_end != end - 1:
+            return result, (
+                f'Invalid quantity "{_escaped(value)}", interpreting as '
+                f'"{interpreted}{_escaped(suffix)}" for backwards compatibility'
+            )
+    if overflow:
+        return result, (
+            f'Invalid quantity "{_escaped(value)}": value is out of range, '
+            "using overflow result for backwards compatibility"
+        )
+    return result, None
+
+
+def _to_ini_string(value: object) -> str:
+    if value is True:
+        return "1"
+    if value is False or value is None:
+        return ""
+    if isinstance(value, float):
+        from ._values import php_float_str
+
+        return php_float_str(value)
+    return str(value)
+
+
+def ini_get(option: str) -> str | Literal[False]:
+    """PHP's ``ini_get()``: the setting's string value, or False if unknown."""
+    entry = _settings.get(option)
+    return False if entry is None else entry[0]
+
+
+def ini_set(option: str, value: str | int | float | bool | None) -> str | Literal[False]:
+    """PHP's ``ini_set()``: returns the old value, or False if unknown."""
+    entry = _settings.get(option)
+    if entry is None:
+        return False
+    text = _to_ini_string(value)
+    _settings[option] = (text, parse_quantity(text, option))
+    return entry[0]
+
+
+def default_socket_timeout() -> int:
+    """The ``default_socket_timeout`` the engine uses, in whole seconds."""
+    return _settings["default_socket_timeout"][1]

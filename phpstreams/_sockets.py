@@ -1,0 +1,325 @@
+"""PHP's socket functions: fsockopen, stream_socket_client/server/accept and friends.
+
+The facade: PHP signatures and parameter names, ``False`` on failure, the by-ref
+``Ref`` slots assigned exactly as php-src ext/standard/fsock.c and
+streamsfuncs.c assign them, and PHP's warning texts.
+"""
+
+from __future__ import annotations
+
+import math
+import socket as _socket
+from typing import Literal
+
+from . import _transport
+from ._address import TRANSPORTS
+from ._constants import (
+    FILE_NO_DEFAULT_CONTEXT,
+    STREAM_CLIENT_ASYNC_CONNECT,
+    STREAM_CLIENT_CONNECT,
+    STREAM_CLIENT_PERSISTENT,
+    STREAM_SERVER_BIND,
+    STREAM_SERVER_LISTEN,
+)
+from ._contexts import context_arg, stream_context_get_default
+from ._diagnostics import warning
+from ._failures import XportError, php_error_of
+from ._ini import default_socket_timeout
+from ._ref import Ref, assign
+from ._resource import ContextResource, StreamResource, require_stream
+from ._stream import SocketStream
+from ._transport._net import poll_ms
+from ._xport import client_timeout, open_client, open_server, persistent_pool, pooled
+
+__all__ = [
+    "fsockopen",
+    "pfsockopen",
+    "stream_get_transports",
+    "stream_is_local",
+    "stream_socket_accept",
+    "stream_socket_client",
+    "stream_socket_get_name",
+    "stream_socket_pair",
+    "stream_socket_server",
+]
+
+# PHP_TIMEOUT_ULL_MAX / 1000000.0: the largest timeout PHP converts to a timeval.
+_TIMEOUT_MAX = 2**64 / 1e6
+
+
+def _addslashes(text: str) -> str:
+    """php_addslashes, as stream_socket_client applies it to the address it warns about."""
+    return text.replace("\\", "\\\\").replace("'", "\\'").replace('"', '\\"').replace("\0", "\\0")
+
+
+def _c_string(text: str) -> str:
+    """A string as C's %s prints it: cut at the first NUL."""
+    return text.split("\0", 1)[0]
+
+
+def _fsockopen(
+    function: str,
+    hostname: str,
+    port: int,
+    error_code: Ref | None,
+    error_message: Ref | None,
+    timeout: float | None,
+    persistent: bool,
+) -> StreamResource | Literal[False]:
+    """php-src ext/standard/fsock.c: php_fsockopen_stream."""
+    if timeout is None:
+        timeout = float(default_socket_timeout())
+    # PHP: -1 waits forever; any other value outside [0, max] is refused.
+    if timeout != -1.0 and not (0.0 <= timeout <= _TIMEOUT_MAX):
+        # PHP 8.2.36 prints an uninitialised number here; ours is the real bound.
+        raise ValueError(
+            f"{function}(): Argument #6 must be -1 or between 0 and {int(_TIMEOUT_MAX)}"
+        )
+    budget = None if timeout == -1.0 else timeout
+    address = f"{hostname}:{port}" if port > 0 else hostname
+    key = f"pfsockopen__{_c_string(hostname)}:{port}" if persistent else None
+    if key is not None and (resource := pooled(key)) is not None:
+        assign(error_code, 0)
+        assign(error_message, "")
+        return resource
+    try:
+        stream = open_client(
+            function, address, connect=True, asynchronous=False, timeout=budget, context=None
+        )
+    except XportError as exc:
+        reason = exc.errstr if exc.errstr is not None else "Unknown error"
+        warning(f"{function}(): Unable to connect to {_c_string(hostname)}:{port} ({reason})")
+        assign(error_code, exc.errno)
+        if exc.errstr is not None:
+            assign(error_message, exc.errstr)
+        return False
+    assign(error_code, 0)
+    assign(error_message, "")
+    resource = StreamResource(stream, key)
+    if key is not None:
+        persistent_pool[key] = resource
+    return resource
+
+
+def fsockopen(
+    hostname: str,
+    port: int = -1,
+    error_code: Ref | None = None,
+    error_message: Ref | None = None,
+    timeout: float | None = None,
+) -> StreamResource | Literal[False]:
+    """PHP's ``fsockopen()``: open a client socket; no context is ever used."""
+    return _fsockopen("fsockopen", hostname, port, error_code, error_message, timeout, False)
+
+
+def pfsockopen(
+    hostname: str,
+    port: int = -1,
+    error_code: Ref | None = None,
+    error_message: Ref | None = None,
+    timeout: float | None = None,
+) -> StreamResource | Literal[False]:
+    """PHP's ``pfsockopen()``: fsockopen kept in a per-process pool, keyed as PHP keys it."""
+    return _fsockopen("pfsockopen", hostname, port, error_code, error_message, timeout, True)
+
+
+def _context_for(
+    function: str, context: object, flags: int, argument: int
+) -> ContextResource | None:
+    """php_stream_context_from_zval: the given context, else the default one."""
+    if context is not None:
+        return context_arg(function, context, argument)
+    if flags & FILE_NO_DEFAULT_CONTEXT:
+        return None
+    return stream_context_get_default()
+
+
+def stream_socket_client(
+    address: str,
+    error_code: Ref | None = None,
+    error_message: Ref | None = None,
+    timeout: float | None = None,
+    flags: int = STREAM_CLIENT_CONNECT,
+    context: ContextResource | None = None,
+) -> StreamResource | Literal[False]:
+    """PHP's ``stream_socket_client()``."""
+    ctx = _context_for("stream_socket_client", context, flags, 6)
+    key = (
+        f"stream_socket_client__{_c_string(address)}" if flags & STREAM_CLIENT_PERSISTENT else None
+    )
+    assign(error_code, 0)
+    assign(error_message, "")
+    if key is not None and (resource := pooled(key)) is not None:
+        return resource
+    try:
+        stream = open_client(
+            "stream_socket_client",
+            address,
+            connect=bool(flags & (STREAM_CLIENT_CONNECT | STREAM_CLIENT_ASYNC_CONNECT)),
+            asynchronous=bool(flags & STREAM_CLIENT_ASYNC_CONNECT),
+            timeout=client_timeout(timeout),
+            context=ctx,
+        )
+    except XportError as exc:
+        reason = exc.errstr if exc.errstr is not None else "Unknown error"
+        warning(f"stream_socket_client(): Unable to connect to {_addslashes(address)} ({reason})")
+        assign(error_code, exc.errno)
+        if exc.errstr is not None:
+            assign(error_message, exc.errstr)
+        return False
+    resource = StreamResource(stream, key)
+    if key is not None:
+        persistent_pool[key] = resource
+    return resource
+
+
+def stream_socket_server(
+    address: str,
+    error_code: Ref | None = None,
+    error_message: Ref | None = None,
+    flags: int = STREAM_SERVER_BIND | STREAM_SERVER_LISTEN,
+    context: ContextResource | None = None,
+) -> StreamResource | Literal[False]:
+    """PHP's ``stream_socket_server()``; errno is never set on failure, as in PHP."""
+    ctx = _context_for("stream_socket_server", context, flags, 5)
+    assign(error_code, 0)
+    assign(error_message, "")
+    try:
+        stream = open_server(
+            "stream_socket_server",
+            address,
+            bind=bool(flags & STREAM_SERVER_BIND),
+            listen=bool(flags & STREAM_SERVER_LISTEN),
+            context=ctx,
+        )
+    except XportError as exc:
+        reason = exc.errstr if exc.errstr is not None else "Unknown error"
+        warning(f"stream_socket_server(): Unable to connect to {_c_string(address)} ({reason})")
+        assign(error_code, exc.errno)
+        if exc.errstr is not None:
+            assign(error_message, exc.errstr)
+        return False
+    return StreamResource(stream)
+
+
+def format_sockaddr(family: int, addr: object) -> str:
+    """php-src main/network.c: php_network_populate_name_from_sockaddr."""
+    if family == _socket.AF_INET6 and isinstance(addr, tuple):
+        return f"[{addr[0]}]:{addr[1]}"
+    if family == _socket.AF_INET and isinstance(addr, tuple):
+        return f"{addr[0]}:{addr[1]}"
+    if isinstance(addr, bytes):
+        return addr.decode("utf-8", "surrogateescape")
+    return str(addr)
+
+
+def stream_socket_accept(
+    socket: StreamResource, timeout: float | None = None, peer_name: Ref | None = None
+) -> StreamResource | Literal[False]:
+    """PHP's ``stream_socket_accept()``: a negative or huge timeout waits forever."""
+    server = require_stream("stream_socket_accept", socket)
+    if timeout is None:
+        timeout = float(default_socket_timeout())
+    wait = (
+        -1 if (timeout < 0 or timeout >= _TIMEOUT_MAX or math.isnan(timeout)) else poll_ms(timeout)
+    )
+    if server.sock is None:
+        warning("stream_socket_accept(): Accept failed: Unknown error")
+        return False
+    try:
+        client, addr = _transport.accept(server.sock, wait)
+    except OSError as exc:
+        _, text = php_error_of(exc)
+        warning(f"stream_socket_accept(): Accept failed: {text or 'Unknown error'}")
+        return False
+    from ._values import php_truthy
+    from ._xport import _socket_option
+
+    if client.family != _AF_UNIX and php_truthy(_socket_option(server.context, "tcp_nodelay")):
+        client.setsockopt(_IPPROTO_TCP, _TCP_NODELAY, 1)
+    accepted = SocketStream(client, server.stream_type, server.timeout, server.context)
+    if peer_name is not None:
+        peer_name.value = format_sockaddr(client.family, addr)
+    return StreamResource(accepted)
+
+
+_AF_UNIX = _socket.AF_UNIX
+_IPPROTO_TCP = _socket.IPPROTO_TCP
+_TCP_NODELAY = _socket.TCP_NODELAY
+
+
+def stream_socket_get_name(socket: StreamResource, remote: bool) -> str | Literal[False]:
+    """PHP's ``stream_socket_get_name()``: false when there is no (named) address."""
+    stream = require_stream("stream_socket_get_name", socket)
+    sock = stream.sock
+    if sock is None:
+        return False
+    try:
+        addr = sock.getpeername() if remote else sock.getsockname()
+    except OSError:
+        return False
+    name = format_sockaddr(sock.family, addr)
+    if not name or name.startswith("\0"):
+        return False
+    return name
+
+
+def stream_socket_pair(
+    domain: int, type: int, protocol: int
+) -> list[StreamResource] | Literal[False]:
+    """PHP's ``stream_socket_pair()``: two connected ``generic_socket`` streams."""
+    try:
+        first, second = _socket.socketpair(domain, type, protocol)
+    except OSError as exc:
+        code = exc.errno or 0
+        warning(f"stream_socket_pair(): Failed to create sockets: [{code}]: {exc.strerror}")
+        return False
+    timeout = default_socket_timeout()
+    seconds = None if timeout == -1 else float(timeout)
+    return [
+        StreamResource(SocketStream(first, "generic_socket", seconds)),
+        StreamResource(SocketStream(second, "generic_socket", seconds)),
+    ]
+
+
+def stream_get_transports() -> list[str]:
+    """PHP's ``stream_get_transports()``."""
+    return list(TRANSPORTS)
+
+
+# The wrappers of Debian's php8.2-cli, and whether each is a URL wrapper.
+_WRAPPERS = {
+    "https": True,
+    "ftps": True,
+    "compress.zlib": False,
+    "php": False,
+    "file": False,
+    "glob": False,
+    "data": False,
+    "http": True,
+    "ftp": True,
+    "phar": False,
+}
+_SCHEME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.")
+
+
+def stream_is_local(stream: StreamResource | str) -> bool:
+    """PHP's ``stream_is_local()``: socket streams have no wrapper, so false."""
+    if isinstance(stream, StreamResource):
+        require_stream("stream_is_local", stream)
+        return False
+    url = stream
+    n = 0
+    while n < len(url) and url[n] in _SCHEME:
+        n += 1
+    if n > 1 and url.startswith(":", n) and (url.startswith("//", n + 1) or url[:5] == "data:"):
+        scheme = url[:n]
+        is_url = _WRAPPERS.get(scheme, _WRAPPERS.get(scheme.lower()))
+        if is_url is None:
+            warning(
+                f'stream_is_local(): Unable to find the wrapper "{scheme}" - '
+                "did you forget to enable it when you configured PHP?"
+            )
+            return True
+        return not is_url
+    return True

@@ -1,0 +1,240 @@
+"""PHP stream semantics over a socket: the read buffer, EOF, timeouts, blocking.
+
+Theory of operation (php-src main/streams/streams.c and xp_socket.c): a socket
+stream keeps a read buffer (``_buf[_pos:]`` is what PHP calls
+``readbuf[readpos:writepos]``). A *fill* makes exactly one ``recv()`` of the
+free space in the buffer, which grows by ``chunk_size`` (8192) whenever less than
+a chunk is free, after moving the unread bytes to the front. A blocking fill
+first waits for readability with the stream's read timeout; if that runs out,
+the fill yields nothing and ``timed_out`` is set until the next wait. A
+``recv()`` of 0 bytes, or a fatal error, sets ``eof``.
+
+``fread`` takes what the buffer holds, then makes at most one fill;
+``fgets``/``get_line`` fill until a newline, EOF, or a fill that yields nothing.
+"""
+
+from __future__ import annotations
+
+import errno
+import select
+import socket
+from typing import TYPE_CHECKING, Any
+
+from ._transport._net import wait_fd
+
+if TYPE_CHECKING:
+    from ._resource import ContextResource
+
+__all__ = ["CHUNK_SIZE", "SocketStream"]
+
+CHUNK_SIZE = 8192
+_TRANSIENT = (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR)
+
+
+class SocketStream:
+    """One PHP socket stream: its socket, read buffer and flags."""
+
+    __slots__ = (
+        "_buf",
+        "_buflen",
+        "_pos",
+        "blocked",
+        "chunk_size",
+        "context",
+        "eof",
+        "sock",
+        "stream_type",
+        "timed_out",
+        "timeout",
+    )
+
+    def __init__(
+        self,
+        sock: socket.socket | None,
+        stream_type: str,
+        timeout: float | None,
+        context: ContextResource | None = None,
+    ) -> None:
+        self.sock = sock
+        self.stream_type = stream_type
+        self.timeout = timeout  # read/write timeout in seconds; None waits forever
+        self.context = context
+        self.blocked = True
+        self.eof = False
+        self.timed_out = False
+        self.chunk_size = CHUNK_SIZE
+        self._buf = bytearray()
+        self._pos = 0
+        self._buflen = 0  # PHP's readbuflen: the buffer's allocated size
+
+    # -- raw socket operations (php-src xp_socket.c) -------------------------
+
+    def _wait_readable(self) -> bool:
+        """php_sock_stream_wait_for_data: False (and timed_out) when time ran out."""
+        assert self.sock is not None
+        self.timed_out = False
+        timeout_ms = -1 if self.timeout is None else int(self.timeout * 1000)
+        if wait_fd(self.sock.fileno(), select.POLLIN | select.POLLPRI, timeout_ms):
+            return True
+        self.timed_out = True
+        return False
+
+    def _recv(self, size: int) -> bytes | None:
+        """php_sockop_read: the bytes of one recv(); b"" for none; None on timeout/error."""
+        sock = self.sock
+        if sock is None:
+            return None
+        if self.blocked and not self._wait_readable():
+            return None
+        try:
+            data = sock.recv(size, socket.MSG_DONTWAIT)
+        except OSError as exc:
+            if exc.errno in _TRANSIENT:
+                return b""
+            self.eof = True
+            return None
+        if not data:
+            self.eof = True
+        return data
+
+    # -- the read buffer (php-src streams.c) ---------------------------------
+
+    def unread_bytes(self) -> int:
+        return len(self._buf) - self._pos
+
+    def _fill(self, size: int) -> bool:
+        """_php_stream_fill_read_buffer: False when the read failed."""
+        if len(self._buf) - self._pos >= size:
+            return True
+        if self._buflen - len(self._buf) < self.chunk_size:
+            del self._buf[: self._pos]
+            self._pos = 0
+        if self._buflen - len(self._buf) < self.chunk_size:
+            self._buflen += self.chunk_size
+        data = self._recv(self._buflen - len(self._buf))
+        if data is None:
+            return False
+        self._buf += data
+        return True
+
+    def read(self, size: int) -> bytes | None:
+        """_php_stream_read on a socket: buffered bytes, then at most one fill.
+
+        None stands for PHP's -1 (fread returns false): nothing was read and the
+        read timed out or failed.
+        """
+        buf, pos = self._buf, self._pos
+        have = len(buf) - pos
+        if have >= size:
+            self._pos = pos + size
+            return bytes(buf[pos : pos + size])
+        out = bytes(buf[pos:])
+        self._pos = len(buf)
+        if not self._fill(size - have):
+            return out if out else None
+        buf, pos = self._buf, self._pos
+        take = min(size - have, len(buf) - pos)
+        self._pos = pos + take
+        return out + bytes(buf[pos : pos + take])
+
+    def get_line(self, maxlen: int | None) -> bytes | None:
+        """_php_stream_get_line: up to and including "\\n", at most maxlen-1 bytes.
+
+        ``maxlen`` None is fgets() without a length (grow mode). None means false.
+        """
+        parts: list[bytes] = []
+        left = None if maxlen is None else maxlen - 1
+        while True:
+            buf, pos = self._buf, self._pos
+            avail = len(buf) - pos
+            if avail > 0:
+                eol = buf.find(b"\n", pos)
+                size = avail if eol < 0 else eol - pos + 1
+                done = eol >= 0
+                if left is not None and size >= left:
+                    size, done = left, True
+                parts.append(bytes(buf[pos : pos + size]))
+                self._pos = pos + size
+                if left is not None:
+                    left -= size
+                if done:
+                    break
+            elif self.eof:
+                break
+            else:
+                toread = self.chunk_size if left is None else min(left, self.chunk_size)
+                self._fill(toread)
+                if len(self._buf) == self._pos:
+                    break
+        line = b"".join(parts)
+        return line if line else None
+
+    def at_eof(self) -> bool:
+        """_php_stream_eof: buffered data is never EOF; otherwise probe the socket."""
+        if len(self._buf) > self._pos:
+            return False
+        if not self.eof and not self._alive():
+            self.eof = True
+        return self.eof
+
+    def _alive(self) -> bool:
+        """PHP_STREAM_OPTION_CHECK_LIVENESS: a non-waiting MSG_PEEK of one byte."""
+        sock = self.sock
+        if sock is None:
+            return False
+        try:
+            data = sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except OSError as exc:
+            return exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EMSGSIZE)
+        return bool(data)
+
+    # -- writes ---------------------------------------------------------------
+
+    def write(self, data: bytes) -> tuple[int, OSError | None]:
+        """php_sockop_write looped as _php_stream_write_buffer does.
+
+        Returns the bytes written and the error that stopped the loop, if any.
+        """
+        sock = self.sock
+        if sock is None:
+            return 0, OSError(errno.EBADF, "Bad file descriptor")
+        view = memoryview(data)
+        written = 0
+        while written < len(data):
+            try:
+                sent = sock.send(view[written:], socket.MSG_DONTWAIT)
+            except OSError as exc:
+                if exc.errno in _TRANSIENT and self.blocked:
+                    timeout_ms = -1 if self.timeout is None else int(self.timeout * 1000)
+                    if wait_fd(sock.fileno(), select.POLLOUT, timeout_ms):
+                        continue
+                    self.timed_out = True
+                    return written, exc
+                if exc.errno in _TRANSIENT:
+                    return written, None
+                return written, exc
+            written += sent
+        return written, None
+
+    # -- lifetime -------------------------------------------------------------
+
+    def set_blocking(self, blocking: bool) -> None:
+        self.blocked = blocking
+
+    def close(self) -> None:
+        sock, self.sock = self.sock, None
+        if sock is not None:
+            sock.close()
+
+    def meta_data(self) -> dict[str, Any]:
+        """stream_get_meta_data() for a socket stream, keys in PHP's order."""
+        self.at_eof()  # PHP: php_stream_eof() runs first, for its liveness probe
+        return {
+            "timed_out": self.timed_out,
+            "blocked": self.blocked,
+            "eof": self.eof,
+            "stream_type": self.stream_type,
+            "mode": "r+",
+            "unread_bytes": self.unread_bytes(),
+            "seekable": False,
+        }

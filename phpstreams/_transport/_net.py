@@ -1,0 +1,211 @@
+"""Connecting, binding and accepting, as php-src main/network.c does it.
+
+Theory of operation: a connect resolves the host once (DNS time is not part of
+the budget), then tries every address in getaddrinfo's order under ONE deadline
+(php_network_connect_socket_to_host). Each attempt is a non-blocking
+``connect()`` followed by ``poll(POLLOUT|POLLPRI)`` for the time left, in whole
+milliseconds as PHP's poll gets it, and ``SO_ERROR``; the error of the last
+attempt is the one raised. An asynchronous connect returns the socket as soon
+as ``connect()`` reports EINPROGRESS.
+"""
+
+from __future__ import annotations
+
+import errno
+import select
+import socket
+import time
+from collections.abc import Callable
+from typing import Any
+
+__all__ = [
+    "Deadline",
+    "accept",
+    "bind_inet",
+    "bind_unix",
+    "connect_inet",
+    "connect_unix",
+    "resolve",
+    "wait_fd",
+]
+
+SockAddr = Any  # the address tuple (or bytes path) a socket method takes
+
+
+class Deadline:
+    """A time budget; ``None`` seconds means no limit."""
+
+    __slots__ = ("_end",)
+
+    def __init__(self, seconds: float | None) -> None:
+        self._end = None if seconds is None else time.monotonic() + seconds
+
+    def remaining_ms(self) -> int:
+        """Milliseconds left for poll(): -1 waits forever, 0 does not wait."""
+        if self._end is None:
+            return -1
+        return max(0, int((self._end - time.monotonic()) * 1000))
+
+    def expired(self) -> bool:
+        return self._end is not None and time.monotonic() >= self._end
+
+
+def poll_ms(seconds: float | None) -> int:
+    """A timeout in seconds as PHP's poll gets it: whole milliseconds, -1 for none."""
+    if seconds is None or seconds < 0:
+        return -1
+    return int(seconds * 1000)
+
+
+def wait_fd(fd: int, events: int, timeout_ms: int) -> int:
+    """poll() one descriptor; returns the events seen, 0 on timeout."""
+    poller = select.poll()
+    poller.register(fd, events)
+    ready = poller.poll(timeout_ms)
+    return ready[0][1] if ready else 0
+
+
+def resolve(host: str, socktype: int) -> list[tuple[int, SockAddr]]:
+    """getaddrinfo(host, NULL, AF_UNSPEC, socktype), in the resolver's order.
+
+    php-src main/network.c: php_network_getaddresses. A failure raises
+    ``socket.gaierror`` with the host in ``filename``.
+    """
+    try:
+        infos = socket.getaddrinfo(
+            host.encode("utf-8", "surrogateescape"), None, socket.AF_UNSPEC, socktype
+        )
+    except socket.gaierror as exc:
+        raise socket.gaierror(exc.errno, exc.strerror, host) from None
+    return [(int(family), sockaddr) for family, _, _, _, sockaddr in infos]
+
+
+def _connect_one(
+    sock: socket.socket, sockaddr: SockAddr, deadline: Deadline, asynchronous: bool
+) -> None:
+    """php-src main/network.c: php_network_connect_socket."""
+    sock.setblocking(False)
+    err = sock.connect_ex(sockaddr)
+    if err not in (0, errno.EINPROGRESS):
+        raise OSError(err, _strerror(err))
+    if err == errno.EINPROGRESS:
+        if asynchronous:
+            return
+        if not wait_fd(sock.fileno(), select.POLLOUT | select.POLLPRI, deadline.remaining_ms()):
+            raise TimeoutError(errno.ETIMEDOUT, _strerror(errno.ETIMEDOUT))
+        err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if err:
+            raise OSError(err, _strerror(err))
+    if not asynchronous:
+        sock.setblocking(True)
+
+
+def _strerror(err: int) -> str:
+    import os
+
+    return os.strerror(err)
+
+
+def connect_inet(
+    host: str,
+    port: int,
+    socktype: int,
+    timeout: float | None,
+    *,
+    asynchronous: bool = False,
+    prepare: Callable[[socket.socket, int], None] | None = None,
+    skip_family: Callable[[int], bool] | None = None,
+) -> socket.socket:
+    """Connect to ``host:port``, trying each resolved address under one deadline.
+
+    ``prepare(sock, family)`` runs on each new socket before its connect (socket
+    options, a local bind); ``skip_family(family)`` passes over an address.
+    Raises the last attempt's error.
+    """
+    addresses = resolve(host, socktype)
+    deadline = Deadline(timeout)
+    last: OSError | None = None
+    for family, sockaddr in addresses:
+        if skip_family is not None and skip_family(family):
+            continue
+        try:
+            sock = socket.socket(family, socktype)
+        except OSError:
+            continue
+        try:
+            if prepare is not None:
+                prepare(sock, family)
+            _connect_one(sock, (sockaddr[0], port, *sockaddr[2:]), deadline, asynchronous)
+        except OSError as exc:
+            sock.close()
+            last = exc
+            if deadline.expired():
+                break
+            continue
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+    if last is None:
+        raise OSError(0, "")
+    raise last
+
+
+def connect_unix(
+    path: bytes, socktype: int, timeout: float | None, *, asynchronous: bool = False
+) -> socket.socket:
+    """Connect a unix socket (stream or datagram) to ``path``."""
+    sock = socket.socket(socket.AF_UNIX, socktype)
+    try:
+        _connect_one(sock, path, Deadline(timeout), asynchronous)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def bind_inet(
+    host: str, port: int, socktype: int, prepare: Callable[[socket.socket], None] | None = None
+) -> socket.socket:
+    """php-src main/network.c: php_network_bind_socket_to_local_addr.
+
+    Every resolved address is tried; SO_REUSEADDR is always set.
+    """
+    addresses = resolve(host, socktype)
+    last: OSError | None = None
+    for family, sockaddr in addresses:
+        try:
+            sock = socket.socket(family, socktype)
+        except OSError:
+            continue
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if prepare is not None:
+                prepare(sock)
+            sock.bind((sockaddr[0], port, *sockaddr[2:]))
+        except OSError as exc:
+            sock.close()
+            last = exc
+            continue
+        return sock
+    raise last if last is not None else OSError(0, "")
+
+
+def bind_unix(path: bytes, socktype: int) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socktype)
+    try:
+        sock.bind(path)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def accept(sock: socket.socket, timeout_ms: int) -> tuple[socket.socket, SockAddr]:
+    """php-src main/network.c: php_network_accept_incoming -- poll, then accept."""
+    if not wait_fd(sock.fileno(), select.POLLIN, timeout_ms):
+        raise TimeoutError(errno.ETIMEDOUT, _strerror(errno.ETIMEDOUT))
+    fd, addr = sock._accept()  # type: ignore[attr-defined]
+    client = socket.socket(sock.family, sock.type, sock.proto, fileno=fd)
+    client.setblocking(True)
+    return client, addr

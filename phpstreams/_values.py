@@ -1,0 +1,70 @@
+"""Conversions between Python values and the PHP values they stand for."""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["php_float_str", "to_bytes"]
+
+
+def php_float_str(value: float, precision: int = 14) -> str:
+    """A float as PHP's ``(string)`` cast shows it (ini ``precision`` = 14).
+
+    php-src main/snprintf.c: php_gcvt -- shortest of fixed or ``1.0E+30`` form.
+    """
+    if math.isnan(value):
+        return "NAN"
+    if math.isinf(value):
+        return "INF" if value > 0 else "-INF"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    sign = "-" if value < 0 else ""
+    mantissa, exponent = f"{abs(value):.{precision - 1}e}".split("e")
+    digits = mantissa.replace(".", "").rstrip("0") or "0"
+    decpt = int(exponent) + 1
+    if decpt < -3 or decpt > precision:
+        rest = digits[1:] or "0"
+        exp = decpt - 1
+        return f"{sign}{digits[0]}.{rest}E{'+' if exp >= 0 else '-'}{abs(exp)}"
+    if decpt <= 0:
+        return f"{sign}0.{'0' * -decpt}{digits}"
+    if len(digits) <= decpt:
+        return f"{sign}{digits}{'0' * (decpt - len(digits))}"
+    return f"{sign}{digits[:decpt]}.{digits[decpt:]}"
+
+
+def to_bytes(data: bytes | bytearray | memoryview | str) -> bytes:
+    """Data to write: a ``str`` is UTF-8, as a PHP source literal would be."""
+    if isinstance(data, str):
+        return data.encode("utf-8", "surrogateescape")
+    return bytes(data)
+
+
+def php_truthy(value: object) -> bool:
+    """zend_is_true: PHP's boolean value of a Python stand-in for a PHP value."""
+    if isinstance(value, (str, bytes)):
+        return value not in ("", "0", b"", b"0")
+    return bool(value)
+
+
+def php_int(value: object) -> int:
+    """zval_get_long: the integer PHP makes of a value (numeric prefix of strings)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return 0 if math.isnan(value) or math.isinf(value) else int(value)
+    if isinstance(value, (str, bytes)):
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        match = _NUMERIC_PREFIX.match(text)
+        if not match:
+            return 0
+        number = float(match.group(0))
+        return int(number) if math.isfinite(number) else 0
+    if value is None:
+        return 0
+    return 1
+
+
+_NUMERIC_PREFIX = __import__("re").compile(r"[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
