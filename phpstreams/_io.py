@@ -58,8 +58,8 @@ def _write(
         return 0  # PHP: returns before even looking at the stream
     s = require_stream(function, stream)
     written, error = s.write(payload)
-    if error is not None:
-        code = error.errno or 0
+    if error:
+        code = error
         notice(
             f"{function}(): Send of {len(payload) - written} bytes failed with "
             f"errno={code} {os.strerror(code)}"

@@ -8,11 +8,12 @@ streamsfuncs.c assign them, and PHP's warning texts.
 from __future__ import annotations
 
 import math
+import select as _select
 import socket as _socket
 from typing import Literal
 
 from . import _transport
-from ._address import TRANSPORTS
+from ._address import TRANSPORTS, fsockopen_address
 from ._constants import (
     FILE_NO_DEFAULT_CONTEXT,
     STREAM_CLIENT_ASYNC_CONNECT,
@@ -76,7 +77,7 @@ def _fsockopen(
             f"{function}(): Argument #6 must be -1 or between 0 and {int(_TIMEOUT_MAX)}"
         )
     budget = None if timeout == -1.0 else timeout
-    address = f"{hostname}:{port}" if port > 0 else hostname
+    address = fsockopen_address(hostname, port)
     key = f"pfsockopen__{_c_string(hostname)}:{port}" if persistent else None
     if key is not None and (resource := pooled(key)) is not None:
         assign(error_code, 0)
@@ -224,7 +225,9 @@ def stream_socket_accept(
         -1 if (timeout < 0 or timeout >= _TIMEOUT_MAX or math.isnan(timeout)) else poll_ms(timeout)
     )
     if server.sock is None:
-        warning("stream_socket_accept(): Accept failed: Unknown error")
+        # PHP: poll() on fd -1 waits out the timeout, then reports it
+        _select.poll().poll(wait)
+        warning("stream_socket_accept(): Accept failed: Connection timed out")
         return False
     try:
         client, addr = _transport.accept(server.sock, wait)

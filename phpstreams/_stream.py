@@ -190,31 +190,32 @@ class SocketStream:
 
     # -- writes ---------------------------------------------------------------
 
-    def write(self, data: bytes) -> tuple[int, OSError | None]:
+    def write(self, data: bytes) -> tuple[int, int]:
         """php_sockop_write looped as _php_stream_write_buffer does.
 
-        Returns the bytes written and the error that stopped the loop, if any.
+        Returns the bytes written and the errno that stopped the loop (0 if none).
         """
         sock = self.sock
         if sock is None:
-            return 0, OSError(errno.EBADF, "Bad file descriptor")
+            return 0, errno.EBADF
         view = memoryview(data)
         written = 0
         while written < len(data):
             try:
                 sent = sock.send(view[written:], socket.MSG_DONTWAIT)
             except OSError as exc:
-                if exc.errno in _TRANSIENT and self.blocked:
-                    timeout_ms = -1 if self.timeout is None else int(self.timeout * 1000)
-                    if wait_fd(sock.fileno(), select.POLLOUT, timeout_ms):
-                        continue
-                    self.timed_out = True
-                    return written, exc
-                if exc.errno in _TRANSIENT:
-                    return written, None
-                return written, exc
+                code = exc.errno or 0
+                if code not in _TRANSIENT:
+                    return written, code
+                if not self.blocked:
+                    return written, 0  # PHP: EAGAIN is no error on a non-blocking stream
+                timeout_ms = -1 if self.timeout is None else int(self.timeout * 1000)
+                if wait_fd(sock.fileno(), select.POLLOUT, timeout_ms):
+                    continue
+                self.timed_out = True
+                return written, code
             written += sent
-        return written, None
+        return written, 0
 
     # -- lifetime -------------------------------------------------------------
 
@@ -228,7 +229,6 @@ class SocketStream:
 
     def meta_data(self) -> dict[str, Any]:
         """stream_get_meta_data() for a socket stream, keys in PHP's order."""
-        self.at_eof()  # PHP: php_stream_eof() runs first, for its liveness probe
         return {
             "timed_out": self.timed_out,
             "blocked": self.blocked,

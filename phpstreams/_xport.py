@@ -93,15 +93,14 @@ def open_client(
     context: ContextResource | None,
 ) -> SocketStream:
     """php_stream_xport_create for a client. ``timeout`` None waits forever."""
-    try:
-        transport, rest = split_transport(address)
-    except AddressError as exc:
-        raise XportError(0, exc.errstr) from None
+    transport, rest = _split(address)
     stream = SocketStream(None, stream_type_of(transport), _read_timeout(), context)
     if not connect:
         return stream
     if transport in ("ssl", "tls") or transport.startswith("tlsv"):
         raise NotImplementedError(f"{transport}:// (TLS) arrives with the TLS issue")
+    # Errors are turned into data inside the except block and raised after it:
+    # an exception kept by its own frame would hold the caller's sockets in a cycle.
     try:
         if transport in ("unix", "udg"):
             socktype = socket.SOCK_STREAM if transport == "unix" else socket.SOCK_DGRAM
@@ -111,12 +110,21 @@ def open_client(
             )
         else:
             stream.sock = _connect_inet(function, transport, rest, timeout, asynchronous, context)
-    except (OSError, AddressError) as exc:
-        code, text = php_error_of(exc)
+    except (OSError, AddressError, XportError) as exc:
+        failure = php_error_of(exc)
         if isinstance(exc, socket.gaierror):
-            warning(f"{function}(): {text}")
-        raise XportError(code, text) from None
-    return stream
+            warning(f"{function}(): {failure[1]}")
+    else:
+        return stream
+    raise XportError(*failure)
+
+
+def _split(address: str) -> tuple[str, str]:
+    try:
+        return split_transport(address)
+    except AddressError as exc:
+        errstr = exc.errstr
+    raise XportError(0, errstr)
 
 
 def _connect_inet(
@@ -198,31 +206,31 @@ def open_server(
     function: str, address: str, *, bind: bool, listen: bool, context: ContextResource | None
 ) -> SocketStream:
     """php_stream_xport_create for a server: bind, then listen."""
-    try:
-        transport, rest = split_transport(address)
-    except AddressError as exc:
-        raise XportError(0, exc.errstr) from None
+    transport, rest = _split(address)
     stream = SocketStream(None, stream_type_of(transport), _read_timeout(), context)
     if not bind:
         return stream
     if transport in ("ssl", "tls") or transport.startswith("tlsv"):
         raise NotImplementedError(f"{transport}:// (TLS) arrives with the TLS issue")
+    # PHP never reports a bind errno for servers: only errstr, when there is one.
+    failure: str | None = None
     try:
         if transport in ("unix", "udg"):
             socktype = socket.SOCK_STREAM if transport == "unix" else socket.SOCK_DGRAM
-            path = _unix_path(function, rest)
-            try:
-                stream.sock = _transport.bind_unix(path, socktype)
-            except OSError:
-                raise XportError(0, None) from None  # PHP: unix bind reports no text
+            stream.sock = _transport.bind_unix(_unix_path(function, rest), socktype)
         else:
-            stream.sock = _bind_inet(transport, rest, context)
-    except AddressError as exc:
-        raise XportError(0, exc.errstr) from None
+            stream.sock = _bind_inet(rest, transport == "udp", context)
     except socket.gaierror as exc:
-        _, text = php_error_of(exc)
-        warning(f"{function}(): {text}")
-        raise XportError(0, text) from None
+        failure = php_error_of(exc)[1]
+        warning(f"{function}(): {failure}")
+    except OSError as exc:
+        # PHP: a unix bind reports no text; an inet bind reports strerror
+        if transport not in ("unix", "udg"):
+            failure = php_error_of(exc)[1]
+    except AddressError as exc:
+        failure = exc.errstr
+    if stream.sock is None:
+        raise XportError(0, failure)
     if listen:
         backlog = 32
         if _has_socket_option(context, "backlog"):
@@ -231,14 +239,14 @@ def open_server(
             stream.sock.listen(backlog)
         except OSError:
             stream.close()
-            raise XportError(0, None) from None  # PHP: listen() failures carry no text
+        if stream.sock is None:
+            raise XportError(0, None)  # PHP: listen() failures carry no text
     return stream
 
 
-def _bind_inet(transport: str, rest: str, context: ContextResource | None) -> socket.socket:
-    """php-src xp_socket.c: php_tcp_sockop_bind (errno is never reported: PHP's is 0)."""
+def _bind_inet(rest: str, udp: bool, context: ContextResource | None) -> socket.socket:
+    """php-src xp_socket.c: php_tcp_sockop_bind."""
     target = parse_inet_address(rest)
-    udp = transport == "udp"
     v6only = _has_socket_option(context, "ipv6_v6only")
     v6only_value = php_truthy(_socket_option(context, "ipv6_v6only"))
     reuseport = php_truthy(_socket_option(context, "so_reuseport"))
@@ -252,18 +260,9 @@ def _bind_inet(transport: str, rest: str, context: ContextResource | None) -> so
         if broadcast:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
 
-    try:
-        return _transport.bind_inet(
-            target.host,
-            target.port,
-            socket.SOCK_DGRAM if udp else socket.SOCK_STREAM,
-            prepare,
-        )
-    except socket.gaierror:
-        raise
-    except OSError as exc:
-        code = exc.errno or 0
-        raise XportError(0, os.strerror(code) if code else None) from None
+    return _transport.bind_inet(
+        target.host, target.port, socket.SOCK_DGRAM if udp else socket.SOCK_STREAM, prepare
+    )
 
 
 def client_timeout(timeout: float | None) -> float | None:

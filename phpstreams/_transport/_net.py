@@ -76,8 +76,12 @@ def resolve(host: str, socktype: int) -> list[tuple[int, SockAddr]]:
             host.encode("utf-8", "surrogateescape"), None, socket.AF_UNSPEC, socktype
         )
     except socket.gaierror as exc:
-        raise socket.gaierror(exc.errno, exc.strerror, host) from None
-    return [(int(family), sockaddr) for family, _, _, _, sockaddr in infos]
+        failure = (exc.errno, exc.strerror)
+    else:
+        return [(int(family), sockaddr) for family, _, _, _, sockaddr in infos]
+    # Raised outside the except block: no exception <-> frame reference cycle
+    # keeps the caller's sockets alive until the garbage collector runs.
+    raise socket.gaierror(failure[0], failure[1], host)
 
 
 def _connect_one(
@@ -124,7 +128,7 @@ def connect_inet(
     """
     addresses = resolve(host, socktype)
     deadline = Deadline(timeout)
-    last: OSError | None = None
+    last: tuple[type[OSError], int, str] | None = None
     for family, sockaddr in addresses:
         if skip_family is not None and skip_family(family):
             continue
@@ -138,7 +142,7 @@ def connect_inet(
             _connect_one(sock, (sockaddr[0], port, *sockaddr[2:]), deadline, asynchronous)
         except OSError as exc:
             sock.close()
-            last = exc
+            last = (type(exc), exc.errno or 0, exc.strerror or "")
             if deadline.expired():
                 break
             continue
@@ -146,9 +150,8 @@ def connect_inet(
             sock.close()
             raise
         return sock
-    if last is None:
-        raise OSError(0, "")
-    raise last
+    kind, code, text = last if last is not None else (OSError, 0, "")
+    raise kind(code, text)
 
 
 def connect_unix(
@@ -172,7 +175,7 @@ def bind_inet(
     Every resolved address is tried; SO_REUSEADDR is always set.
     """
     addresses = resolve(host, socktype)
-    last: OSError | None = None
+    code = 0
     for family, sockaddr in addresses:
         try:
             sock = socket.socket(family, socktype)
@@ -185,10 +188,10 @@ def bind_inet(
             sock.bind((sockaddr[0], port, *sockaddr[2:]))
         except OSError as exc:
             sock.close()
-            last = exc
+            code = exc.errno or 0
             continue
         return sock
-    raise last if last is not None else OSError(0, "")
+    raise OSError(code, _strerror(code) if code else "")
 
 
 def bind_unix(path: bytes, socktype: int) -> socket.socket:
