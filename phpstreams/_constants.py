@@ -80,4 +80,4 @@ STREAM_BUFFER_FULL = 2
 
 PHP_VERSION = "8.2.36"
 
-__all__ = [name for name in dir() if name.isupper()]
+__all__ = [name for name in dir() if name[:1].isupper()]
