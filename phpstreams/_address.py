@@ -19,6 +19,7 @@ __all__ = [
     "c_atoi",
     "fsockopen_address",
     "parse_inet_address",
+    "split_network_address",
     "split_transport",
 ]
 
@@ -106,3 +107,17 @@ def fsockopen_address(hostname: str, port: int) -> str:
     """The address fsockopen hands on: ``host:port`` when port > 0, else the host alone."""
     # PHP: the port is appended blindly, so "::1" + 80 becomes "::1:80".
     return f"{hostname}:{port}" if port > 0 else hostname
+
+
+def split_network_address(address: str) -> tuple[str, int] | None:
+    """``host:port`` as php-src main/network.c: php_network_parse_network_address_with_port
+    splits it (stream_socket_sendto targets); None when it cannot be split."""
+    if address.startswith("["):
+        close = address.find("]", 1)
+        if close < 0 or address[close + 1 : close + 2] != ":":
+            return None
+        return address[1:close], c_atoi(address[close + 2 :]) & 0xFFFF
+    colon = address.find(":")
+    if colon < 0:
+        return None
+    return address[:colon], c_atoi(address[colon + 1 :]) & 0xFFFF

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import os
+import socket as _socket
 from typing import Any, Literal
 
-from ._diagnostics import notice
+from ._address import split_network_address
+from ._constants import STREAM_OOB, STREAM_PEEK, STREAM_SHUT_RD, STREAM_SHUT_RDWR, STREAM_SHUT_WR
+from ._diagnostics import notice, warning
+from ._failures import php_error_of
+from ._ref import Ref, assign
 from ._resource import StreamResource, require_stream
+from ._sockets import format_sockaddr
+from ._stream import CHUNK_SIZE
+from ._transport import resolve
 from ._values import to_bytes
 from ._xport import persistent_pool
 
@@ -118,3 +126,157 @@ def stream_set_blocking(stream: StreamResource, enable: bool) -> bool:
     if s.sock is not None:
         s.sock.setblocking(bool(enable))
     return True
+
+
+def fgetc(stream: StreamResource) -> bytes | Literal[False]:
+    """PHP's ``fgetc()``: one byte, false at EOF, on timeout or with no data."""
+    data = require_stream("fgetc", stream).read(1)
+    return data if data else False
+
+
+def stream_get_line(
+    stream: StreamResource, length: int, ending: Data = b""
+) -> bytes | Literal[False]:
+    """PHP's ``stream_get_line()``: a record without its (possibly multi-byte) ending."""
+    if length < 0:
+        raise ValueError(
+            "stream_get_line(): Argument #2 ($length) must be greater than or equal to 0"
+        )
+    s = require_stream("stream_get_line", stream)
+    record = s.get_record(length or CHUNK_SIZE, to_bytes(ending))
+    return False if record is None else record
+
+
+def stream_get_contents(
+    stream: StreamResource, length: int | None = None, offset: int = -1
+) -> bytes | Literal[False]:
+    """PHP's ``stream_get_contents()``: reads until EOF, a timeout, or ``length`` bytes."""
+    if length is not None and length < -1:
+        raise ValueError(
+            "stream_get_contents(): Argument #2 ($length) must be greater than or equal to -1"
+        )
+    s = require_stream("stream_get_contents", stream)
+    if offset >= 0 and offset != s.position:
+        # PHP: a forward seek is emulated by reading; backwards needs a seekable stream
+        if offset < s.position or not s.skip(offset - s.position):
+            if offset < s.position:
+                warning("stream_get_contents(): Stream does not support seeking")
+            warning(f"stream_get_contents(): Failed to seek to position {offset} in the stream")
+            return False
+    return s.copy_to_mem(0 if length is None or length == -1 else length)
+
+
+def stream_socket_recvfrom(
+    socket: StreamResource, length: int, flags: int = 0, address: Ref | None = None
+) -> bytes | Literal[False]:
+    """PHP's ``stream_socket_recvfrom()``: one raw recvfrom(), bypassing PHP's buffer."""
+    s = require_stream("stream_socket_recvfrom", socket)
+    assign(address, None)
+    if length <= 0:
+        raise ValueError("stream_socket_recvfrom(): Argument #2 ($length) must be greater than 0")
+    raw_flags = (_socket.MSG_OOB if flags & STREAM_OOB else 0) | (
+        _socket.MSG_PEEK if flags & STREAM_PEEK else 0
+    )
+    received = s.recv_raw(length, raw_flags)
+    if received is None:
+        return False
+    data, peer = received
+    if address is not None and s.sock is not None:
+        address.value = format_sockaddr(s.sock.family, peer) if peer else ""
+    return data
+
+
+def stream_socket_sendto(
+    socket: StreamResource, data: Data, flags: int = 0, address: str = ""
+) -> int | Literal[False]:
+    """PHP's ``stream_socket_sendto()``: -1 (not false) with a warning on a send error."""
+    s = require_stream("stream_socket_sendto", socket)
+    target: tuple[Any, ...] | None = None
+    if address:
+        target = _sendto_target(address)
+        if target is None:
+            warning(
+                f"stream_socket_sendto(): Failed to parse `{address}' into a valid network address"
+            )
+            return False
+    try:
+        return s.send_raw(to_bytes(data), _socket.MSG_OOB if flags & STREAM_OOB else 0, target)
+    except OSError as exc:
+        code = exc.errno or 0
+    # PHP: the message ends with a newline, and the result is -1
+    warning(f"stream_socket_sendto(): {os.strerror(code)}\n")
+    return -1
+
+
+def _sendto_target(address: str) -> tuple[Any, ...] | None:
+    """The sockaddr for a sendto target: a numeric address first, else resolved."""
+    split = split_network_address(address)
+    if split is None:
+        return None
+    host, port = split
+    for numeric in (_socket.AF_INET6, _socket.AF_INET):
+        try:
+            _socket.inet_pton(numeric, host)
+        except (OSError, ValueError):
+            continue
+        return (host, port, 0, 0) if numeric == _socket.AF_INET6 else (host, port)
+    try:
+        resolved = resolve(host, _socket.SOCK_DGRAM)
+    except _socket.gaierror as exc:
+        text = php_error_of(exc)[1]
+    else:
+        sockaddr = resolved[0][1]
+        return (sockaddr[0], port, *sockaddr[2:])
+    warning(f"stream_socket_sendto(): {text}")
+    warning(f"stream_socket_sendto(): Failed to resolve `{host}': {text}")
+    return None
+
+
+def stream_socket_shutdown(stream: StreamResource, mode: int) -> bool:
+    """PHP's ``stream_socket_shutdown()``."""
+    if mode not in (STREAM_SHUT_RD, STREAM_SHUT_WR, STREAM_SHUT_RDWR):
+        raise ValueError(
+            "stream_socket_shutdown(): Argument #2 ($mode) must be one of STREAM_SHUT_RD, "
+            "STREAM_SHUT_WR, or STREAM_SHUT_RDWR"
+        )
+    return require_stream("stream_socket_shutdown", stream).shutdown(mode)
+
+
+def stream_set_chunk_size(stream: StreamResource, size: int) -> int:
+    """PHP's ``stream_set_chunk_size()``: returns the previous chunk size."""
+    if size <= 0:
+        raise ValueError("stream_set_chunk_size(): Argument #2 ($size) must be greater than 0")
+    if size > 2**31 - 1:
+        raise ValueError("stream_set_chunk_size(): Argument #2 ($size) is too large")
+    s = require_stream("stream_set_chunk_size", stream)
+    previous, s.chunk_size = s.chunk_size, size
+    return previous
+
+
+def stream_set_read_buffer(stream: StreamResource, size: int) -> int:
+    """PHP's ``stream_set_read_buffer()``: 0 turns buffering off; returns 0."""
+    require_stream("stream_set_read_buffer", stream).no_buffer = size == 0
+    return 0
+
+
+def stream_set_write_buffer(stream: StreamResource, size: int) -> int:
+    """PHP's ``stream_set_write_buffer()``: sockets do not buffer writes, so -1 (EOF)."""
+    require_stream("stream_set_write_buffer", stream)
+    return -1
+
+
+def set_file_buffer(stream: StreamResource, size: int) -> int:
+    """PHP's ``set_file_buffer()``, the alias of stream_set_write_buffer()."""
+    require_stream("set_file_buffer", stream)
+    return -1
+
+
+def fflush(stream: StreamResource) -> bool:
+    """PHP's ``fflush()``: writes are never buffered on sockets, so a no-op."""
+    require_stream("fflush", stream)
+    return True
+
+
+socket_set_blocking = stream_set_blocking
+socket_set_timeout = stream_set_timeout
+socket_get_status = stream_get_meta_data

@@ -42,6 +42,8 @@ class SocketStream:
         "chunk_size",
         "context",
         "eof",
+        "no_buffer",
+        "position",
         "sock",
         "stream_type",
         "timed_out",
@@ -63,6 +65,8 @@ class SocketStream:
         self.eof = False
         self.timed_out = False
         self.chunk_size = CHUNK_SIZE
+        self.no_buffer = False  # stream_set_read_buffer($fp, 0)
+        self.position = 0  # bytes consumed by reads, as ftell() would count them
         self._buf = bytearray()
         self._pos = 0
         self._buflen = 0  # PHP's readbuflen: the buffer's allocated size
@@ -127,15 +131,105 @@ class SocketStream:
         have = len(buf) - pos
         if have >= size:
             self._pos = pos + size
+            self.position += size
             return bytes(buf[pos : pos + size])
         out = bytes(buf[pos:])
         self._pos = len(buf)
-        if not self._fill(size - have):
-            return out if out else None
-        buf, pos = self._buf, self._pos
-        take = min(size - have, len(buf) - pos)
-        self._pos = pos + take
-        return out + bytes(buf[pos : pos + take])
+        if self.no_buffer or self.chunk_size == 1:
+            data = self._recv(size - have)
+            if data is None:
+                data = b""
+                if not out:
+                    return None
+        elif not self._fill(size - have):
+            if not out:
+                return None
+            data = b""
+        else:
+            buf, pos = self._buf, self._pos
+            take = min(size - have, len(buf) - pos)
+            self._pos = pos + take
+            data = bytes(buf[pos : pos + take])
+        out += data
+        self.position += len(out)
+        return out
+
+    def get_record(self, maxlen: int, delim: bytes) -> bytes | None:
+        """php_stream_get_record (stream_get_line): a record without its delimiter.
+
+        None (false) when neither the delimiter nor maxlen bytes are buffered and
+        the stream is not at EOF, or when nothing is left at EOF.
+        """
+        found = self._search(maxlen, 0, delim) if delim else -1
+        buffered = self.unread_bytes()
+        while found < 0 and buffered < maxlen:
+            self._fill(buffered + min(maxlen - buffered, self.chunk_size))
+            just_read = self.unread_bytes() - buffered
+            if just_read == 0:
+                break
+            if delim:
+                skip = buffered - (len(delim) - 1) if buffered >= len(delim) - 1 else 0
+                found = self._search(maxlen, skip, delim)
+                if found >= 0:
+                    break
+            buffered += just_read
+        amount = self.unread_bytes()
+        if found >= 0:
+            size = found
+        elif not delim and amount >= maxlen:
+            size = maxlen
+        elif (amount < maxlen and not self.eof) or (amount == 0 and self.eof):
+            return None
+        else:
+            size = min(amount, maxlen)
+        pos = self._pos
+        record = bytes(self._buf[pos : pos + size])
+        self._pos = pos + size
+        self.position += size
+        if found >= 0:
+            self._pos += len(delim)
+            self.position += len(delim)
+        return record
+
+    def copy_to_mem(self, maxlen: int) -> bytes:
+        """_php_stream_copy_to_mem (stream_get_contents); maxlen 0 reads to the end."""
+        parts: list[bytes] = []
+        got = 0
+        if 0 < maxlen < 4 * CHUNK_SIZE:
+            while got < maxlen and not self.at_eof():
+                data = self.read(maxlen - got)
+                if not data:
+                    break
+                parts.append(data)
+                got += len(data)
+            return b"".join(parts)
+        buflen = CHUNK_SIZE  # PHP: a socket's fstat() size is 0
+        while data := self.read(buflen - got):
+            parts.append(data)
+            got += len(data)
+            if got + CHUNK_SIZE // 4 >= buflen:
+                if maxlen == got:
+                    break
+                buflen = maxlen if 0 < maxlen < buflen + CHUNK_SIZE else buflen + CHUNK_SIZE
+        return b"".join(parts)
+
+    def skip(self, count: int) -> bool:
+        """_php_stream_seek's forward emulation: read and drop ``count`` bytes."""
+        while count > 0:
+            data = self.read(min(count, 1024))
+            if not data:
+                return False
+            count -= len(data)
+        self.eof = False
+        return True
+
+    def _search(self, maxlen: int, skip: int, delim: bytes) -> int:
+        """_php_stream_search_delim: the delimiter's offset in the first maxlen bytes."""
+        seek = min(self.unread_bytes(), maxlen)
+        if seek <= skip:
+            return -1
+        at = self._buf.find(delim, self._pos + skip, self._pos + seek)
+        return -1 if at < 0 else at - self._pos
 
     def get_line(self, maxlen: int | None) -> bytes | None:
         """_php_stream_get_line: up to and including "\\n", at most maxlen-1 bytes.
@@ -155,6 +249,7 @@ class SocketStream:
                     size, done = left, True
                 parts.append(bytes(buf[pos : pos + size]))
                 self._pos = pos + size
+                self.position += size
                 if left is not None:
                     left -= size
                 if done:
@@ -188,7 +283,38 @@ class SocketStream:
             return exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EMSGSIZE)
         return bool(data)
 
+    # -- raw operations that bypass the buffer (stream_socket_recvfrom/sendto) --
+
+    def recv_raw(self, size: int, flags: int) -> tuple[bytes, object] | None:
+        """sock_recvfrom: one recvfrom() with no wait of PHP's own; None on error."""
+        sock = self.sock
+        if sock is None:
+            return None
+        try:
+            return sock.recvfrom(size, flags)
+        except OSError:
+            return None
+
     # -- writes ---------------------------------------------------------------
+
+    def send_raw(self, data: bytes, flags: int, address: tuple[Any, ...] | None) -> int:
+        """sock_sendto: one send()/sendto(); raises OSError."""
+        sock = self.sock
+        if sock is None:
+            raise OSError(errno.EBADF, "Bad file descriptor")
+        if address is None:
+            return sock.send(data, flags)
+        return sock.sendto(data, flags, address)
+
+    def shutdown(self, how: int) -> bool:
+        sock = self.sock
+        if sock is None:
+            return False
+        try:
+            sock.shutdown(how)
+        except OSError:
+            return False
+        return True
 
     def write(self, data: bytes) -> tuple[int, int]:
         """php_sockop_write looped as _php_stream_write_buffer does.

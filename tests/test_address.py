@@ -103,7 +103,15 @@ def test_parse_inet_address_errors(address: str, errstr: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("80", 80), (" 80", 80), ("+80", 80), ("-5", -5), ("", 0), ("x1", 0), ("2147483648", -(2**31))],
+    [
+        ("80", 80),
+        (" 80", 80),
+        ("+80", 80),
+        ("-5", -5),
+        ("", 0),
+        ("x1", 0),
+        ("2147483648", -(2**31)),
+    ],
 )
 def test_c_atoi(text: str, value: int) -> None:
     assert c_atoi(text) == value

@@ -181,7 +181,9 @@ def test_connect_timeout(blackhole_port: int) -> None:
     errno, errstr = Ref(), Ref()
     started = time.monotonic()
     with php_diagnostics() as diags:
-        assert stream_socket_client(f"tcp://127.0.0.1:{blackhole_port}", errno, errstr, 0.5) is False
+        assert (
+            stream_socket_client(f"tcp://127.0.0.1:{blackhole_port}", errno, errstr, 0.5) is False
+        )
     assert 0.45 <= time.monotonic() - started < 3
     assert (errno.value, errstr.value) == (110, "Connection timed out")
     assert len(diags) == 1
@@ -197,7 +199,9 @@ def test_negative_client_timeout_means_default_socket_timeout(blackhole_port: in
 
 def test_fsockopen_timeout_out_of_range() -> None:
     for bad in (-2.0, -1.5, float("nan"), 1.8446744073710e13):
-        with pytest.raises(ValueError, match=r"^fsockopen\(\): Argument #6 must be -1 or between 0"):
+        with pytest.raises(
+            ValueError, match=r"^fsockopen\(\): Argument #6 must be -1 or between 0"
+        ):
             fsockopen("127.0.0.1", 1, None, None, bad)
 
 
@@ -266,7 +270,9 @@ def test_async_connect_to_refused_port(refused_port: int) -> None:
     time.sleep(0.1)
     with php_diagnostics() as diags:
         assert fwrite(fp, "x") is False
-    assert diags == [("E_NOTICE", "fwrite(): Send of 1 bytes failed with errno=111 Connection refused")]
+    assert diags == [
+        ("E_NOTICE", "fwrite(): Send of 1 bytes failed with errno=111 Connection refused")
+    ]
     assert fread(fp, 10) == b""
     assert feof(fp) is True
 

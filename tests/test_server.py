@@ -160,7 +160,9 @@ def test_tcp_nodelay_on_client_and_accepted() -> None:
     ctx = stream_context_create({"socket": {"tcp_nodelay": True}})
     srv = stream_socket_server("tcp://127.0.0.1:0", None, None, 12, ctx)
     assert srv is not False
-    client = stream_socket_client(f"tcp://{stream_socket_get_name(srv, False)}", None, None, 5, 4, ctx)
+    client = stream_socket_client(
+        f"tcp://{stream_socket_get_name(srv, False)}", None, None, 5, 4, ctx
+    )
     conn = stream_socket_accept(srv, 1)
     for fp in (client, conn):
         assert fp is not False

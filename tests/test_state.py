@@ -49,7 +49,11 @@ def test_public_names() -> None:
     assert phpstreams.STREAM_CRYPTO_METHOD_TLS_CLIENT == 121
     assert phpstreams.STREAM_CRYPTO_METHOD_SSLv23_CLIENT == 57
     assert phpstreams.STREAM_CRYPTO_METHOD_SSLv23_SERVER == 120
-    assert (phpstreams.STREAM_SHUT_RD, phpstreams.STREAM_SHUT_WR, phpstreams.STREAM_SHUT_RDWR) == (0, 1, 2)
+    assert (phpstreams.STREAM_SHUT_RD, phpstreams.STREAM_SHUT_WR, phpstreams.STREAM_SHUT_RDWR) == (
+        0,
+        1,
+        2,
+    )
     assert (E_WARNING, E_NOTICE) == (2, 8)
     assert issubclass(PHPWarning, RuntimeWarning) and issubclass(PHPNotice, PHPWarning)
     for name in phpstreams.__all__:
@@ -65,7 +69,10 @@ def test_error_get_last_and_silence(refused_port: int) -> None:
     last = error_get_last()
     assert last is not None
     assert last["type"] == E_WARNING
-    assert last["message"] == f"fsockopen(): Unable to connect to 127.0.0.1:{refused_port} (Connection refused)"
+    assert (
+        last["message"]
+        == f"fsockopen(): Unable to connect to 127.0.0.1:{refused_port} (Connection refused)"
+    )
     assert last["file"] == __file__
     assert list(last) == ["type", "message", "file", "line"]
     error_clear_last()
@@ -119,11 +126,18 @@ def test_resources(server: Server) -> None:
     assert repr(fp) == f"resource({rid}) of type (Unknown)"
     assert bool(fp) is True
     for call in (lambda: fclose(fp), lambda: fread(fp, 1), lambda: feof(fp)):
-        with pytest.raises(TypeError, match=r"\(\): supplied resource is not a valid stream resource$"):
+        with pytest.raises(
+            TypeError, match=r"\(\): supplied resource is not a valid stream resource$"
+        ):
             call()
-    with pytest.raises(TypeError, match=r"^fread\(\): supplied resource is not a valid stream resource$"):
+    with pytest.raises(
+        TypeError, match=r"^fread\(\): supplied resource is not a valid stream resource$"
+    ):
         fread(fp, 1)
-    with pytest.raises(TypeError, match=r"^get_resource_type\(\): Argument #1 \(\$resource\) must be of type resource, string given$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^get_resource_type\(\): Argument #1 \(\$resource\) must be of type resource, string given$",
+    ):
         get_resource_type("x")  # type: ignore[arg-type]
 
 
@@ -131,9 +145,13 @@ def test_read_length_errors(server: Server) -> None:
     srv = server()
     fp = fsockopen("127.0.0.1", srv.port)
     assert fp is not False
-    with pytest.raises(ValueError, match=r"^fread\(\): Argument #2 \(\$length\) must be greater than 0$"):
+    with pytest.raises(
+        ValueError, match=r"^fread\(\): Argument #2 \(\$length\) must be greater than 0$"
+    ):
         fread(fp, 0)
-    with pytest.raises(ValueError, match=r"^fgets\(\): Argument #2 \(\$length\) must be greater than 0$"):
+    with pytest.raises(
+        ValueError, match=r"^fgets\(\): Argument #2 \(\$length\) must be greater than 0$"
+    ):
         phpstreams.fgets(fp, 0)
     assert phpstreams.fwrite(fp, "") == 0
 
@@ -145,10 +163,18 @@ def test_persistent_streams(server: Server) -> None:
     assert a is not False and a is b
     assert get_resource_type(a) == "persistent stream"
     c = stream_socket_client(
-        f"tcp://127.0.0.1:{srv.port}", None, None, 5, STREAM_CLIENT_CONNECT | STREAM_CLIENT_PERSISTENT
+        f"tcp://127.0.0.1:{srv.port}",
+        None,
+        None,
+        5,
+        STREAM_CLIENT_CONNECT | STREAM_CLIENT_PERSISTENT,
     )
     d = stream_socket_client(
-        f"tcp://127.0.0.1:{srv.port}", None, None, 5, STREAM_CLIENT_CONNECT | STREAM_CLIENT_PERSISTENT
+        f"tcp://127.0.0.1:{srv.port}",
+        None,
+        None,
+        5,
+        STREAM_CLIENT_CONNECT | STREAM_CLIENT_PERSISTENT,
     )
     assert c is not False and c is d and c is not a
     fclose(a)
@@ -202,13 +228,18 @@ def test_context_set_option_argument_errors() -> None:
         stream_context_set_option(ctx, {}, "x")
     with pytest.raises(ValueError, match=prefix + r"Argument #4 \(\$value\) cannot be provided"):
         stream_context_set_option(ctx, {}, None, 1)
-    with pytest.raises(TypeError, match=prefix + r"Argument #1 \(\$context\) must be of type resource, int given$"):
+    with pytest.raises(
+        TypeError, match=prefix + r"Argument #1 \(\$context\) must be of type resource, int given$"
+    ):
         stream_context_set_option(5, "a", "b", 1)
 
 
 def test_context_params_and_default() -> None:
     ctx = stream_context_create({"ssl": {"a": 1}}, {"notification": "callback"})
-    assert stream_context_get_params(ctx) == {"notification": "callback", "options": {"ssl": {"a": 1}}}
+    assert stream_context_get_params(ctx) == {
+        "notification": "callback",
+        "options": {"ssl": {"a": 1}},
+    }
     assert stream_context_set_params(ctx, {"options": {"x": {"y": 1}}, "foo": 1}) is True
     assert stream_context_get_options(ctx) == {"ssl": {"a": 1}, "x": {"y": 1}}
     default = stream_context_get_default()

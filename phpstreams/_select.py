@@ -1,0 +1,122 @@
+"""``stream_select``: php-src ext/standard/streamsfuncs.c, on poll() for any number of fds.
+
+Theory of operation: each array is turned into descriptors (streams without a
+socket are passed over, as PHP passes over fd -1). Before waiting, PHP looks at
+its own read buffers: if any stream in the read array has buffered bytes, only
+those are returned, the write and except arrays are emptied, and nothing waits.
+Otherwise one poll() stands for select(): readable means POLLIN, POLLHUP or
+POLLERR, writable POLLOUT or POLLERR, exceptional POLLPRI -- the sets Linux's
+select() reports -- and the count returned is the number of descriptors ready
+in each set, summed, as select() counts them. The arrays are mutated in place to
+keep only their ready entries, in order (a dict keeps its keys, as PHP keeps them).
+"""
+
+from __future__ import annotations
+
+import math
+import select
+from typing import Any, Literal
+
+from ._resource import StreamResource
+from ._stream import SocketStream
+
+__all__ = ["stream_select"]
+
+_READ = select.POLLIN | select.POLLHUP | select.POLLERR
+_WRITE = select.POLLOUT | select.POLLERR
+_EXCEPT = select.POLLPRI
+
+StreamArray = list[Any] | dict[Any, Any] | None
+
+
+def _entries(array: StreamArray) -> list[tuple[Any, Any]]:
+    if array is None:
+        return []
+    if isinstance(array, dict):
+        return list(array.items())
+    return list(enumerate(array))
+
+
+def _stream_of(value: object) -> SocketStream:
+    """php_stream_from_zval_no_verify, with PHP 8's TypeError texts."""
+    if not isinstance(value, StreamResource):
+        raise TypeError("stream_select(): supplied argument is not a valid stream resource")
+    if value._stream is None:
+        raise TypeError("stream_select(): supplied resource is not a valid stream resource")
+    return value._stream
+
+
+def _fds(array: StreamArray) -> list[tuple[Any, Any, int]]:
+    """(key, value, fd) for every entry that has a descriptor."""
+    out = []
+    for key, value in _entries(array):
+        sock = _stream_of(value).sock
+        if sock is not None:
+            out.append((key, value, sock.fileno()))
+    return out
+
+
+def _keep(array: StreamArray, keys: set[Any]) -> None:
+    if isinstance(array, dict):
+        for key in [k for k in array if k not in keys]:
+            del array[key]
+    elif array is not None:
+        array[:] = [value for index, value in enumerate(array) if index in keys]
+
+
+def stream_select(
+    read: StreamArray,
+    write: StreamArray,
+    except_: StreamArray,
+    seconds: int | None,
+    microseconds: int | None = None,
+) -> int | Literal[False]:
+    """PHP's ``stream_select()``: lists are mutated in place; None stands for null."""
+    sets = [_fds(read), _fds(write), _fds(except_)]
+    if not any(sets):
+        raise ValueError("No stream arrays were passed")
+    if seconds is None and microseconds:
+        raise ValueError(
+            "stream_select(): Argument #5 ($microseconds) must be null when argument #4 "
+            "($seconds) is null"
+        )
+    timeout_ms = -1
+    if seconds is not None:
+        if seconds < 0:
+            raise ValueError(
+                "stream_select(): Argument #4 ($seconds) must be greater than or equal to 0"
+            )
+        usec = microseconds or 0
+        if usec < 0:
+            raise ValueError(
+                "stream_select(): Argument #5 ($microseconds) must be greater than or equal to 0"
+            )
+        timeout_ms = (
+            seconds * 1000 + (usec // 1_000_000) * 1000 + math.ceil(usec % 1_000_000 / 1000)
+        )
+
+    # PHP: data in a read stream's own buffer counts as readable, and wins alone.
+    buffered = {key for key, value in _entries(read) if _stream_of(value).unread_bytes() > 0}
+    if buffered:
+        _keep(read, buffered)
+        _keep(write, set())
+        _keep(except_, set())
+        return len(buffered)
+
+    poller = select.poll()
+    interest: dict[int, int] = {}
+    for entries, mask in zip(sets, (_READ, _WRITE, _EXCEPT), strict=True):
+        for _, _, fd in entries:
+            interest[fd] = interest.get(fd, 0) | mask
+    for fd, mask in interest.items():
+        poller.register(fd, mask)
+    events = dict(poller.poll(timeout_ms))
+
+    count = 0
+    for array, entries, mask in zip(
+        (read, write, except_), sets, (_READ, _WRITE, _EXCEPT), strict=True
+    ):
+        ready_fds = {fd for _, _, fd in entries if events.get(fd, 0) & mask}
+        count += len(ready_fds)
+        _keep(array, {key for key, _, fd in entries if fd in ready_fds})
+    return count
