@@ -1,0 +1,287 @@
+"""Loopback peers the scenarios talk to, run in threads of the runner's process.
+
+Theory of operation: a peer is started fresh for each run of a scenario (the
+PHP run and the Python run each get their own), so no state leaks from one run
+to the other; its port numbers and paths fill the scenario's placeholders and
+are mapped back by the normalizer.  Every peer also owns ``port2``, a second
+port that refuses connections (bound, never listening), and ``tmp``, a private
+temporary folder.
+
+Everything is bounded: sockets bind to 127.0.0.1, ::1 or a unix path in the
+peer's folder only; each connection handler is a daemon thread with a socket
+timeout; at most ``_MAX_CONNECTIONS`` are served; ``stop()`` closes every socket,
+joins the threads and removes the folder.  Handler errors are swallowed (a peer
+reports nothing: the client side is what is being compared).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+
+from ._placeholders import Placeholders
+
+__all__ = ["Peer", "PeerUnavailable", "start_peer"]
+
+_MAX_CONNECTIONS = 64
+_IO_TIMEOUT = 20.0
+BANNER = b"220 ready\r\n"
+LINES = b"first line\nsecond line\r\nthird\n\nlast-no-newline"
+
+
+class PeerUnavailable(Exception):
+    """This machine cannot provide the peer (e.g. no IPv6 loopback)."""
+
+
+def _refusing_socket(family: int = socket.AF_INET, host: str = "127.0.0.1") -> socket.socket:
+    """A socket bound to an ephemeral port but never listening: connects are refused."""
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.bind((host, 0))
+    return sock
+
+
+class Peer:
+    """A running peer: its placeholders, and ``stop()``."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.tmp = tempfile.mkdtemp(prefix="phpsc-")
+        self._sockets: list[socket.socket] = []
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._served = 0
+        self.port: int | None = None
+        self.path: str | None = None
+        self.host = "127.0.0.1"
+        refusing = self._own(_refusing_socket())
+        self.port2: int = refusing.getsockname()[1]
+
+    # -- bookkeeping ----------------------------------------------------------
+
+    def _own(self, sock: socket.socket) -> socket.socket:
+        """Track ``sock`` for stop(); once stopped, close it at once (no leak)."""
+        with self._lock:
+            if not self._stop.is_set():
+                self._sockets.append(sock)
+                return sock
+        sock.close()
+        raise OSError("peer stopped")
+
+    def _spawn(self, target: Callable[[], None]) -> None:
+        def guarded() -> None:
+            with contextlib.suppress(Exception):
+                target()
+
+        thread = threading.Thread(target=guarded, daemon=True, name=f"peer-{self.kind}")
+        with self._lock:
+            self._threads.append(thread)
+        thread.start()
+
+    def placeholders(self) -> Placeholders:
+        return Placeholders(
+            host=self.host, port=self.port, port2=self.port2, path=self.path, tmp=self.tmp
+        )
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop.set()
+            sockets, self._sockets = self._sockets, []
+            threads = list(self._threads)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.close()
+        for thread in threads:
+            thread.join(timeout=2.0)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- stream servers -------------------------------------------------------
+
+    def _serve(self, listener: socket.socket, handler: Callable[[socket.socket], None]) -> None:
+        """Accept loop: each connection handled freshly in its own thread."""
+        listener.setblocking(False)
+        with selectors.DefaultSelector() as sel:
+            sel.register(listener, selectors.EVENT_READ)
+            while not self._stop.is_set():
+                if not sel.select(timeout=0.05):
+                    continue
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    continue
+                conn.setblocking(True)
+                conn.settimeout(_IO_TIMEOUT)
+                self._own(conn)
+                with self._lock:
+                    self._served += 1
+                    full = self._served > _MAX_CONNECTIONS
+                if full:
+                    conn.close()
+                    continue
+                self._spawn(lambda conn=conn: handler(conn))  # type: ignore[misc]
+
+    def listen_stream(
+        self, handler: Callable[[socket.socket], None], family: int, address: tuple[str, int] | str
+    ) -> socket.socket:
+        listener = self._own(socket.socket(family, socket.SOCK_STREAM))
+        if family != socket.AF_UNIX:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(16)
+        self._spawn(lambda: self._serve(listener, handler))
+        return listener
+
+    # -- handlers -------------------------------------------------------------
+
+    def _recv(self, conn: socket.socket) -> bytes:
+        """recv that wakes up regularly to notice stop(); b"" at EOF or on error."""
+        conn.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                return conn.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                return b""
+        return b""
+
+    @staticmethod
+    def _send(conn: socket.socket, data: bytes) -> None:
+        conn.settimeout(_IO_TIMEOUT)
+        conn.sendall(data)
+
+    def handle_echo(self, conn: socket.socket) -> None:
+        while data := self._recv(conn):
+            self._send(conn, data)
+        conn.close()
+
+    def handle_banner(self, conn: socket.socket) -> None:
+        self._send(conn, BANNER)
+        self.handle_echo(conn)
+
+    def handle_listen(self, conn: socket.socket) -> None:
+        while self._recv(conn):
+            pass
+        conn.close()
+
+    def handle_silent(self, conn: socket.socket) -> None:
+        self._stop.wait(_IO_TIMEOUT)
+        conn.close()
+
+    def handle_lines(self, conn: socket.socket) -> None:
+        self._send(conn, LINES)
+        with contextlib.suppress(OSError):
+            conn.shutdown(socket.SHUT_WR)
+        # linger until the client closes, so the client sees a clean FIN, never a reset
+        while self._recv(conn):
+            pass
+        conn.close()
+
+    # -- special kinds ------------------------------------------------------------
+
+    def start_blackhole(self) -> None:
+        """A listener with backlog 0 whose accept queue is full: later SYNs are dropped."""
+        listener = self._own(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        self.port = listener.getsockname()[1]
+        for _ in range(3):
+            filler = self._own(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect(("127.0.0.1", self.port))
+            time.sleep(0.02)
+        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        probe.settimeout(0.2)
+        try:
+            probe.connect(("127.0.0.1", self.port))
+        except TimeoutError:
+            return
+        except OSError as exc:
+            raise PeerUnavailable(f"blackhole probe failed: {exc}") from exc
+        finally:
+            probe.close()
+        raise PeerUnavailable("blackhole: the accept queue did not fill (a connect succeeded)")
+
+    def start_udp_echo(self) -> None:
+        sock = self._own(socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+        sock.bind(("127.0.0.1", 0))
+        sock.settimeout(0.1)
+        self.port = sock.getsockname()[1]
+
+        def run() -> None:
+            count = 0
+            while not self._stop.is_set() and count < 10 * _MAX_CONNECTIONS:
+                try:
+                    data, addr = sock.recvfrom(65536)
+                except TimeoutError:
+                    continue
+                except OSError:
+                    return
+                count += 1
+                with contextlib.suppress(OSError):
+                    sock.sendto(data, addr)
+
+        self._spawn(run)
+
+
+def _ipv6_available() -> bool:
+    if not socket.has_ipv6:
+        return False
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+def start_peer(kind: str | None) -> Peer:
+    """Start a fresh peer of ``kind`` (None and "none": no server, placeholders only)."""
+    peer = Peer(kind or "none")
+    try:
+        _start(peer)
+    except BaseException:
+        peer.stop()
+        raise
+    return peer
+
+
+def _start(peer: Peer) -> None:
+    kind = peer.kind
+    handlers = {
+        "listen": peer.handle_listen,
+        "echo": peer.handle_echo,
+        "banner": peer.handle_banner,
+        "lines": peer.handle_lines,
+        "silent": peer.handle_silent,
+    }
+    if kind == "none":
+        return
+    if kind == "refused":
+        peer.port = peer._own(_refusing_socket()).getsockname()[1]
+    elif kind in handlers:
+        listener = peer.listen_stream(handlers[kind], socket.AF_INET, ("127.0.0.1", 0))
+        peer.port = listener.getsockname()[1]
+    elif kind == "blackhole":
+        peer.start_blackhole()
+    elif kind == "udp_echo":
+        peer.start_udp_echo()
+    elif kind == "unix_echo":
+        peer.path = os.path.join(peer.tmp, "echo.sock")
+        peer.listen_stream(peer.handle_echo, socket.AF_UNIX, peer.path)
+    elif kind == "ipv6_echo":
+        if not _ipv6_available():
+            raise PeerUnavailable("no IPv6 loopback (::1) on this machine")
+        peer.host = "::1"
+        listener = peer.listen_stream(peer.handle_echo, socket.AF_INET6, ("::1", 0))
+        peer.port = listener.getsockname()[1]
+    else:
+        raise ValueError(f"unknown peer kind {kind!r}")

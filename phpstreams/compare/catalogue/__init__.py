@@ -1,0 +1,3 @@
+"""Scenario catalogues: lists of scenarios, each pinning one PHP behaviour."""
+
+from __future__ import annotations
