@@ -79,6 +79,13 @@ from ._sockets import (
     stream_socket_pair,
     stream_socket_server,
 )
+from ._tls_api import stream_socket_enable_crypto
+from ._x509 import (
+    OpenSSLCertificate,
+    openssl_x509_export,
+    openssl_x509_fingerprint,
+    openssl_x509_parse,
+)
 
 __all__ = [
     "E_NOTICE",
@@ -91,6 +98,11 @@ __all__ = [
     "error_clear_last",
     "error_get_last",
     "fclose",
+    "stream_socket_enable_crypto",
+    "OpenSSLCertificate",
+    "openssl_x509_export",
+    "openssl_x509_fingerprint",
+    "openssl_x509_parse",
     "stream_select",
     "stream_socket_shutdown",
     "stream_socket_sendto",

@@ -28,6 +28,7 @@ __all__ = [
     "notice",
     "silence",
     "warning",
+    "warning_here",
 ]
 
 E_WARNING = 2
@@ -47,6 +48,8 @@ class PHPNotice(PHPWarning):
 warnings.filterwarnings("always", category=PHPWarning, append=True)
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# The comparison engine calls the library the way a user's script does.
+_OUTSIDE_DIRS = (os.path.join(_PACKAGE_DIR, "compare") + os.sep,)
 _state = threading.local()
 _last: dict[str, Any] | None = None
 
@@ -55,17 +58,38 @@ def _silenced() -> int:
     return int(getattr(_state, "silenced", 0))
 
 
+def _inside(filename: str) -> bool:
+    path = os.path.abspath(filename)
+    return path.startswith(_PACKAGE_DIR + os.sep) and not path.startswith(_OUTSIDE_DIRS)
+
+
 def _caller_frame() -> tuple[int, str, int]:
     """The stacklevel, file and line of the first frame outside this package."""
     frame = sys._getframe(1)
     level = 1
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not os.path.abspath(filename).startswith(_PACKAGE_DIR + os.sep):
+        if not _inside(filename):
             return level, filename, frame.f_lineno
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level, "", 0
+
+
+def active_function() -> str:
+    """The PHP function being called: the outermost frame inside this package."""
+    frame = sys._getframe(1)
+    name = ""
+    while frame is not None and (_inside(frame.f_code.co_filename) or not name):
+        if _inside(frame.f_code.co_filename):
+            name = frame.f_code.co_name
+        frame = frame.f_back  # type: ignore[assignment]
+    return name
+
+
+def warning_here(text: str) -> None:
+    """An E_WARNING prefixed, as php_error_docref does, with the active function."""
+    emit(E_WARNING, f"{active_function()}(): {text}")
 
 
 def emit(error_type: int, message: str) -> None:

@@ -18,7 +18,6 @@ import select
 from typing import Any, Literal
 
 from ._resource import StreamResource
-from ._stream import SocketStream
 
 __all__ = ["stream_select"]
 
@@ -37,20 +36,24 @@ def _entries(array: StreamArray) -> list[tuple[Any, Any]]:
     return list(enumerate(array))
 
 
-def _stream_of(value: object) -> SocketStream:
-    """php_stream_from_zval_no_verify, with PHP 8's TypeError texts."""
+def _invalid(value: object) -> str | None:
+    """php_stream_from_zval_no_verify's TypeError text for an entry, if it is no stream."""
     if not isinstance(value, StreamResource):
-        raise TypeError("stream_select(): supplied argument is not a valid stream resource")
+        return "stream_select(): supplied argument is not a valid stream resource"
     if value._stream is None:
-        raise TypeError("stream_select(): supplied resource is not a valid stream resource")
-    return value._stream
+        return "stream_select(): supplied resource is not a valid stream resource"
+    return None
 
 
-def _fds(array: StreamArray) -> list[tuple[Any, Any, int]]:
-    """(key, value, fd) for every entry that has a descriptor."""
+def _fds(array: StreamArray, errors: list[str]) -> list[tuple[Any, Any, int]]:
+    """(key, value, fd) for every entry that has a descriptor; bad entries are noted."""
     out = []
     for key, value in _entries(array):
-        sock = _stream_of(value).sock
+        error = _invalid(value)
+        if error is not None:
+            errors.append(error)
+            continue
+        sock = value._stream.sock
         if sock is not None:
             out.append((key, value, sock.fileno()))
     return out
@@ -72,9 +75,14 @@ def stream_select(
     microseconds: int | None = None,
 ) -> int | Literal[False]:
     """PHP's ``stream_select()``: lists are mutated in place; None stands for null."""
-    sets = [_fds(read), _fds(write), _fds(except_)]
+    # PHP: a bad entry throws a TypeError but the call goes on without it; an
+    # exception thrown later (here, the ValueError) chains it as its previous one.
+    errors: list[str] = []
+    sets = [_fds(read, errors), _fds(write, errors), _fds(except_, errors)]
     if not any(sets):
-        raise ValueError("No stream arrays were passed")
+        raise ValueError("No stream arrays were passed") from (
+            TypeError(errors[0]) if errors else None
+        )
     if seconds is None and microseconds:
         raise ValueError(
             "stream_select(): Argument #5 ($microseconds) must be null when argument #4 "
@@ -96,7 +104,9 @@ def stream_select(
         )
 
     # PHP: data in a read stream's own buffer counts as readable, and wins alone.
-    buffered = {key for key, value in _entries(read) if _stream_of(value).unread_bytes() > 0}
+    buffered = {key for key, value, _ in sets[0] if value._stream.unread_bytes() > 0}
+    if errors:
+        raise TypeError(errors[0])
     if buffered:
         _keep(read, buffered)
         _keep(write, set())

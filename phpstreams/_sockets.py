@@ -23,6 +23,8 @@ from ._constants import (
     STREAM_SERVER_LISTEN,
 )
 from ._contexts import context_arg, stream_context_get_default
+from ._crypto import enable as crypto_enable
+from ._crypto import setup as crypto_setup
 from ._diagnostics import warning
 from ._failures import XportError, php_error_of
 from ._ini import default_socket_timeout
@@ -241,6 +243,17 @@ def stream_socket_accept(
     if client.family != _AF_UNIX and php_truthy(_socket_option(server.context, "tcp_nodelay")):
         client.setsockopt(_IPPROTO_TCP, _TCP_NODELAY, 1)
     accepted = SocketStream(client, server.stream_type, server.timeout, server.context)
+    if server.accept_method is not None:
+        # PHP: ssl:// servers handshake inside accept (php_openssl_tcp_sockop_accept)
+        function = "stream_socket_accept"
+        if not (
+            crypto_setup(function, accepted, server.accept_method, None)
+            and crypto_enable(function, accepted, None) > 0
+        ):
+            warning(f"{function}(): Failed to enable crypto")
+            accepted.close()
+            warning(f"{function}(): Accept failed: Success")
+            return False
     if peer_name is not None:
         peer_name.value = format_sockaddr(client.family, addr)
     return StreamResource(accepted)

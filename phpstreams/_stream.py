@@ -38,8 +38,10 @@ class SocketStream:
         "_buf",
         "_buflen",
         "_pos",
+        "accept_method",
         "blocked",
         "chunk_size",
+        "connect_timeout",
         "context",
         "eof",
         "no_buffer",
@@ -48,6 +50,8 @@ class SocketStream:
         "stream_type",
         "timed_out",
         "timeout",
+        "tls",
+        "url_name",
     )
 
     def __init__(
@@ -66,6 +70,10 @@ class SocketStream:
         self.timed_out = False
         self.chunk_size = CHUNK_SIZE
         self.no_buffer = False  # stream_set_read_buffer($fp, 0)
+        self.connect_timeout: float | None = None  # bounds a client's TLS handshake
+        self.tls: Any = None  # the _crypto.TLSState once crypto was set up
+        self.url_name: str | None = None  # the host part of the address (TLS peer name)
+        self.accept_method: int | None = None  # ssl:// servers: handshake on accept
         self.position = 0  # bytes consumed by reads, as ftell() would count them
         self._buf = bytearray()
         self._pos = 0
@@ -350,12 +358,17 @@ class SocketStream:
 
     def close(self) -> None:
         sock, self.sock = self.sock, None
+        if self.tls is not None:
+            self.tls.close()
         if sock is not None:
             sock.close()
 
     def meta_data(self) -> dict[str, Any]:
         """stream_get_meta_data() for a socket stream, keys in PHP's order."""
-        return {
+        meta: dict[str, Any] = {}
+        if self.tls is not None and self.tls.active:
+            meta["crypto"] = self.tls.meta()
+        return meta | {
             "timed_out": self.timed_out,
             "blocked": self.blocked,
             "eof": self.eof,

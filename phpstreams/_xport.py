@@ -19,6 +19,9 @@ from typing import Any
 
 from . import _transport
 from ._address import AddressError, parse_inet_address, split_transport
+from ._crypto import CLIENT, transport_method, url_name
+from ._crypto import enable as crypto_enable
+from ._crypto import setup as crypto_setup
 from ._diagnostics import notice, warning
 from ._failures import XportError, php_error_of
 from ._ini import default_socket_timeout
@@ -32,6 +35,7 @@ _STREAM_TYPES = {"udp": "udp_socket", "unix": "unix_socket", "udg": "udg_socket"
 # PHP: with ext/openssl loaded, tcp is served by the OpenSSL factory, hence the name.
 _TCP_TYPE = "tcp_socket/ssl"
 _UNIX_PATH_MAX = 108
+_TLS_TRANSPORTS = frozenset({"ssl", "tls", "tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3"})
 
 persistent_pool: dict[str, StreamResource] = {}
 
@@ -95,10 +99,11 @@ def open_client(
     """php_stream_xport_create for a client. ``timeout`` None waits forever."""
     transport, rest = _split(address)
     stream = SocketStream(None, stream_type_of(transport), _read_timeout(), context)
+    stream.connect_timeout = timeout
+    if stream.stream_type == _TCP_TYPE:
+        stream.url_name = url_name(rest)
     if not connect:
         return stream
-    if transport in ("ssl", "tls") or transport.startswith("tlsv"):
-        raise NotImplementedError(f"{transport}:// (TLS) arrives with the TLS issue")
     # Errors are turned into data inside the except block and raised after it:
     # an exception kept by its own frame would hold the caller's sockets in a cycle.
     try:
@@ -115,8 +120,23 @@ def open_client(
         if isinstance(exc, socket.gaierror):
             warning(f"{function}(): {failure[1]}")
     else:
+        if transport in _TLS_TRANSPORTS:
+            _enable_on_connect(function, stream, transport)
         return stream
     raise XportError(*failure)
+
+
+def _enable_on_connect(function: str, stream: SocketStream, transport: str) -> None:
+    """ssl://, tls://, tlsv1.x://: the handshake right after the connect (xp_ssl.c)."""
+    options = stream.context.options.get("ssl", {}) if stream.context is not None else {}
+    method = transport_method(transport, options)
+    if crypto_setup(function, stream, method, None) and crypto_enable(
+        function, stream, stream.url_name
+    ) > 0:
+        return
+    warning(f"{function}(): Failed to enable crypto")
+    stream.close()
+    raise XportError(0, None)
 
 
 def _split(address: str) -> tuple[str, str]:
@@ -208,10 +228,12 @@ def open_server(
     """php_stream_xport_create for a server: bind, then listen."""
     transport, rest = _split(address)
     stream = SocketStream(None, stream_type_of(transport), _read_timeout(), context)
+    if transport in _TLS_TRANSPORTS:
+        options = context.options.get("ssl", {}) if context is not None else {}
+        # PHP: accepted connections handshake with the method, client bit removed
+        stream.accept_method = transport_method(transport, options) & ~CLIENT
     if not bind:
         return stream
-    if transport in ("ssl", "tls") or transport.startswith("tlsv"):
-        raise NotImplementedError(f"{transport}:// (TLS) arrives with the TLS issue")
     # PHP never reports a bind errno for servers: only errstr, when there is one.
     failure: str | None = None
     try:

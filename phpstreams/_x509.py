@@ -1,0 +1,168 @@
+"""Peer certificates: the ``OpenSSLCertificate`` objects TLS captures, and the
+parts of them PHP's name check reads (subject CN, subjectAltName).
+
+Theory of operation: only the few DER structures the name check needs are
+walked here (tbsCertificate -> subject, extensions -> subjectAltName); anything
+richer (``openssl_x509_parse``) uses the optional ``cryptography`` package.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import ipaddress
+from typing import Any, Literal, final
+
+__all__ = [
+    "OpenSSLCertificate",
+    "names_of",
+    "openssl_x509_export",
+    "openssl_x509_fingerprint",
+    "openssl_x509_parse",
+]
+
+_OID_CN = bytes([0x55, 0x04, 0x03])  # 2.5.4.3
+_OID_SAN = bytes([0x55, 0x1D, 0x11])  # 2.5.29.17
+
+
+@final
+class OpenSSLCertificate:
+    """PHP 8's ``OpenSSLCertificate``: a certificate, held as DER."""
+
+    __slots__ = ("_der",)
+
+    def __init__(self, der: bytes) -> None:
+        self._der = der
+
+    def __repr__(self) -> str:
+        return "object(OpenSSLCertificate)"
+
+
+def _tlv(data: bytes, pos: int) -> tuple[int, int, int]:
+    """(tag, start of value, end of value) of the DER element at ``pos``."""
+    tag = data[pos]
+    length = data[pos + 1]
+    pos += 2
+    if length & 0x80:
+        count = length & 0x7F
+        length = int.from_bytes(data[pos : pos + count], "big")
+        pos += count
+    return tag, pos, pos + length
+
+
+def _children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    out = []
+    while start < end:
+        tag, vstart, vend = _tlv(data, start)
+        out.append((tag, vstart, vend))
+        start = vend
+    return out
+
+
+def names_of(der: bytes) -> tuple[list[bytes], list[str], list[bytes]]:
+    """(subject CN values, SAN dNSNames, SAN iPAddresses) of a DER certificate."""
+    _, cstart, cend = _tlv(der, 0)
+    tbs = _children(der, cstart, cend)[0]
+    fields = _children(der, tbs[1], tbs[2])
+    if fields and fields[0][0] == 0xA0:  # explicit [0] version
+        fields = fields[1:]
+    # serial, signature, issuer, validity, subject, spki, then optional [1] [2] [3]
+    subject = fields[4]
+    common_names: list[bytes] = []
+    for _, rs, re_ in _children(der, subject[1], subject[2]):  # RDN SETs
+        for _, as_, ae in _children(der, rs, re_):  # AttributeTypeAndValue
+            oid, value = _children(der, as_, ae)[:2]
+            if der[oid[1] : oid[2]] == _OID_CN:
+                common_names.append(der[value[1] : value[2]])
+    dns: list[str] = []
+    ips: list[bytes] = []
+    for tag, start, end in fields[6:]:
+        if tag != 0xA3:
+            continue
+        extensions = _children(der, start, end)[0]
+        for _, es, ee in _children(der, extensions[1], extensions[2]):
+            parts = _children(der, es, ee)
+            if der[parts[0][1] : parts[0][2]] != _OID_SAN:
+                continue
+            octets = parts[-1]
+            names = _children(der, octets[1], octets[2])[0]
+            for ntag, ns, ne in _children(der, names[1], names[2]):
+                if ntag == 0x82:
+                    dns.append(der[ns:ne].decode("latin-1"))
+                elif ntag == 0x87:
+                    ips.append(der[ns:ne])
+    return common_names, dns, ips
+
+
+def ip_text(raw: bytes) -> str:
+    return str(ipaddress.ip_address(raw))
+
+
+def openssl_x509_export(certificate: OpenSSLCertificate, output: Any, no_text: bool = True) -> bool:
+    """PHP's ``openssl_x509_export()``: PEM text into ``output`` (a ``Ref``)."""
+    body = base64.encodebytes(certificate._der).decode("ascii").replace("\n", "")
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    output.value = (
+        "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
+    )
+    return True
+
+
+def openssl_x509_fingerprint(
+    certificate: OpenSSLCertificate, digest_algo: str = "sha1", binary: bool = False
+) -> str | bytes | Literal[False]:
+    """PHP's ``openssl_x509_fingerprint()``."""
+    try:
+        digest = hashlib.new(digest_algo, certificate._der)
+    except ValueError:
+        from ._diagnostics import warning
+
+        warning("openssl_x509_fingerprint(): Unknown digest algorithm")
+        return False
+    return digest.digest() if binary else digest.hexdigest()
+
+
+def openssl_x509_parse(certificate: OpenSSLCertificate, short_names: bool = True) -> dict[str, Any]:
+    """The common fields of PHP's ``openssl_x509_parse()`` (needs ``cryptography``)."""
+    try:
+        from cryptography import x509
+        from cryptography.x509.oid import NameOID
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise RuntimeError("openssl_x509_parse needs the 'cryptography' package") from exc
+    cert = x509.load_der_x509_certificate(certificate._der)
+    short = {
+        NameOID.COMMON_NAME: "CN",
+        NameOID.ORGANIZATION_NAME: "O",
+        NameOID.ORGANIZATIONAL_UNIT_NAME: "OU",
+        NameOID.COUNTRY_NAME: "C",
+        NameOID.STATE_OR_PROVINCE_NAME: "ST",
+        NameOID.LOCALITY_NAME: "L",
+    }
+
+    def name(n: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for attr in n:
+            key = short.get(attr.oid, attr.oid.dotted_string) if short_names else attr.oid._name
+            out[key] = attr.value
+        return out
+
+    result: dict[str, Any] = {
+        "name": cert.subject.rfc4514_string(),
+        "subject": name(cert.subject),
+        "hash": None,
+        "issuer": name(cert.issuer),
+        "version": cert.version.value,
+        "serialNumber": str(cert.serial_number),
+        "serialNumberHex": f"{cert.serial_number:X}",
+        "validFrom_time_t": int(cert.not_valid_before_utc.timestamp()),
+        "validTo_time_t": int(cert.not_valid_after_utc.timestamp()),
+    }
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        pass
+    else:
+        parts = [f"DNS:{v}" for v in san.get_values_for_type(x509.DNSName)]
+        parts += [f"IP Address:{v}" for v in san.get_values_for_type(x509.IPAddress)]
+        result["extensions"] = {"subjectAltName": ", ".join(parts)}
+    return result
