@@ -1,6 +1,6 @@
 """``python -m phpstreams``: the command line.
 
-``demo`` runs a PHP SMTP dialogue ported to phpstreams against a loopback server
+``demo`` runs PHP's STARTTLS flow, ported to phpstreams, against a loopback SMTP server
 it starts itself.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 def _demo() -> int:
-    example = Path(__file__).resolve().parent.parent / "examples" / "smtp_banner.py"
+    example = Path(__file__).resolve().parent.parent / "examples" / "smtp_starttls.py"
     if not example.exists():
         print("the demo ships in the source tree's examples/ folder", file=sys.stderr)
         return 2
@@ -24,7 +24,7 @@ def _demo() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="phpstreams", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="run a ported PHP SMTP dialogue against a loopback server")
+    commands.add_parser("demo", help="run the STARTTLS flow against a loopback SMTP server")
     args = parser.parse_args(argv)
     if args.command == "demo":
         return _demo()
