@@ -137,7 +137,7 @@ def test_implicit_tls_with_cafile(certs: Certs, tls_server: Callable[..., TLSSer
     assert fp is not False
     assert (errno.value, errstr.value) == (0, "")
     meta = stream_get_meta_data(fp)
-    assert list(meta)[0] == "crypto"
+    assert next(iter(meta)) == "crypto"
     assert meta["crypto"]["protocol"] == "TLSv1.3"
     assert meta["crypto"]["cipher_version"] == "TLSv1.3"
     assert fgets(fp) == b"hello\n"

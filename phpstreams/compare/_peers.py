@@ -34,6 +34,9 @@ _MAX_CONNECTIONS = 64
 _IO_TIMEOUT = 20.0
 BANNER = b"220 ready\r\n"
 LINES = b"first line\nsecond line\r\nthird\n\nlast-no-newline"
+PARTIAL = b"partial"
+# 20000 bytes: the 62 letters and digits repeated (more than PHP's first 8192-byte fill)
+BULK = (b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 323)[:20000]
 
 
 class PeerUnavailable(Exception):
@@ -184,6 +187,26 @@ class Peer:
             pass
         conn.close()
 
+    def handle_partial(self, conn: socket.socket) -> None:
+        """Send PARTIAL (no newline), then stay silent until the client closes."""
+        self._send(conn, PARTIAL)
+        while self._recv(conn):
+            pass
+        conn.close()
+
+    def handle_close(self, conn: socket.socket) -> None:
+        """Close at once (an orderly FIN: nothing was received, so no reset)."""
+        conn.close()
+
+    def handle_bulk(self, conn: socket.socket) -> None:
+        """Send BULK, half-close, then linger until the client closes (no reset)."""
+        self._send(conn, BULK)
+        with contextlib.suppress(OSError):
+            conn.shutdown(socket.SHUT_WR)
+        while self._recv(conn):
+            pass
+        conn.close()
+
     # -- special kinds ------------------------------------------------------------
 
     def start_blackhole(self) -> None:
@@ -262,6 +285,9 @@ def _start(peer: Peer) -> None:
         "banner": peer.handle_banner,
         "lines": peer.handle_lines,
         "silent": peer.handle_silent,
+        "partial": peer.handle_partial,
+        "close": peer.handle_close,
+        "bulk": peer.handle_bulk,
     }
     if kind == "none":
         return
