@@ -128,13 +128,31 @@ def pfsockopen(
 
 def _context_for(
     function: str, context: object, flags: int, argument: int
-) -> ContextResource | None:
-    """php_stream_context_from_zval: the given context, else the default one."""
+) -> tuple[ContextResource | None, str | None]:
+    """php_stream_context_from_zval: the given context, else the default one.
+
+    A resource of another type gives no context and a TypeError that PHP throws
+    only once the call is over (the connect happens first): its text is returned.
+    """
+    if isinstance(context, StreamResource):
+        return None, f"{function}(): supplied resource is not a valid Stream-Context resource"
     if context is not None:
-        return context_arg(function, context, argument)
+        return context_arg(function, context, argument), None
     if flags & FILE_NO_DEFAULT_CONTEXT:
-        return None
-    return stream_context_get_default()
+        return None, None
+    return stream_context_get_default(), None
+
+
+def _finish(
+    result: StreamResource | Literal[False], pending: str | None
+) -> StreamResource | Literal[False]:
+    """Return the result, unless PHP had a TypeError pending (the stream is then freed)."""
+    if pending is None:
+        return result
+    if result is not False and result._stream is not None and result._persistent_key is None:
+        result._stream.close()
+        result._stream = None
+    raise TypeError(pending)
 
 
 def stream_socket_client(
@@ -146,7 +164,18 @@ def stream_socket_client(
     context: ContextResource | None = None,
 ) -> StreamResource | Literal[False]:
     """PHP's ``stream_socket_client()``."""
-    ctx = _context_for("stream_socket_client", context, flags, 6)
+    ctx, pending = _context_for("stream_socket_client", context, flags, 6)
+    return _finish(_client(address, error_code, error_message, timeout, flags, ctx), pending)
+
+
+def _client(
+    address: str,
+    error_code: Ref | None,
+    error_message: Ref | None,
+    timeout: float | None,
+    flags: int,
+    ctx: ContextResource | None,
+) -> StreamResource | Literal[False]:
     key = (
         f"stream_socket_client__{_c_string(address)}" if flags & STREAM_CLIENT_PERSISTENT else None
     )
@@ -184,7 +213,17 @@ def stream_socket_server(
     context: ContextResource | None = None,
 ) -> StreamResource | Literal[False]:
     """PHP's ``stream_socket_server()``; errno is never set on failure, as in PHP."""
-    ctx = _context_for("stream_socket_server", context, flags, 5)
+    ctx, pending = _context_for("stream_socket_server", context, flags, 5)
+    return _finish(_server(address, error_code, error_message, flags, ctx), pending)
+
+
+def _server(
+    address: str,
+    error_code: Ref | None,
+    error_message: Ref | None,
+    flags: int,
+    ctx: ContextResource | None,
+) -> StreamResource | Literal[False]:
     assign(error_code, 0)
     assign(error_message, "")
     try:
@@ -311,7 +350,7 @@ _WRAPPERS = {
     "php": False,
     "file": False,
     "glob": False,
-    "data": False,
+    "data": True,
     "http": True,
     "ftp": True,
     "phar": False,
@@ -330,6 +369,10 @@ def stream_is_local(stream: StreamResource | str) -> bool:
         n += 1
     if n > 1 and url.startswith(":", n) and (url.startswith("//", n + 1) or url[:5] == "data:"):
         scheme = url[:n]
+        if scheme.lower() == "file":
+            # PHP: file://host/... is a remote file, which the plain wrapper refuses
+            rest = url[n + 3 : n + 4]
+            return rest in ("", "/") or url[:17].lower() == "file://localhost/"
         is_url = _WRAPPERS.get(scheme, _WRAPPERS.get(scheme.lower()))
         if is_url is None:
             warning(
