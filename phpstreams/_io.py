@@ -163,6 +163,8 @@ def stream_get_contents(
                 warning("stream_get_contents(): Stream does not support seeking")
             warning(f"stream_get_contents(): Failed to seek to position {offset} in the stream")
             return False
+    if length == 0:
+        return b""  # PHP: copies nothing
     return s.copy_to_mem(0 if length is None or length == -1 else length)
 
 

@@ -104,9 +104,24 @@ def stream_select(
         )
 
     # PHP: data in a read stream's own buffer counts as readable, and wins alone.
-    buffered = {key for key, value, _ in sets[0] if value._stream.unread_bytes() > 0}
+    count = _select(read, write, except_, sets, timeout_ms)
     if errors:
+        # PHP: the arrays are rewritten, then the pending TypeError is thrown
         raise TypeError(errors[0])
+    return count
+
+
+def _select(
+    read: StreamArray,
+    write: StreamArray,
+    except_: StreamArray,
+    sets: list[list[tuple[Any, Any, int]]],
+    timeout_ms: int,
+) -> int:
+    for _, value, _ in sets[0]:
+        if value._stream.tls is not None and value._stream.tls.active:
+            value._stream.absorb_pending()
+    buffered = {key for key, value, _ in sets[0] if value._stream.unread_bytes() > 0}
     if buffered:
         _keep(read, buffered)
         _keep(write, set())

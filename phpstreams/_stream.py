@@ -281,10 +281,12 @@ class SocketStream:
         return self.eof
 
     def _alive(self) -> bool:
-        """PHP_STREAM_OPTION_CHECK_LIVENESS: a non-waiting MSG_PEEK of one byte."""
+        """PHP_STREAM_OPTION_CHECK_LIVENESS: when poll() says readable, MSG_PEEK one byte."""
         sock = self.sock
         if sock is None:
             return False
+        if not wait_fd(sock.fileno(), select.POLLIN | select.POLLPRI, 0):
+            return True
         try:
             data = sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
         except OSError as exc:
@@ -312,6 +314,9 @@ class SocketStream:
             raise OSError(errno.EBADF, "Bad file descriptor")
         if address is None:
             return sock.send(data, flags)
+        if (len(address) == 4) != (sock.family == socket.AF_INET6):
+            # the kernel's answer to a target of the other address family
+            raise OSError(errno.EAFNOSUPPORT, "Address family not supported by protocol")
         return sock.sendto(data, flags, address)
 
     def shutdown(self, how: int) -> bool:

@@ -21,6 +21,7 @@ import os
 import selectors
 import shutil
 import socket
+import struct
 import tempfile
 import threading
 import time
@@ -198,6 +199,17 @@ class Peer:
         """Close at once (an orderly FIN: nothing was received, so no reset)."""
         conn.close()
 
+    def handle_reset(self, conn: socket.socket) -> None:
+        """Wait for the client's first bytes, then abort: SO_LINGER 0 makes close() send RST.
+
+        Waiting keeps the reset out of the client's connect (which would then fail).
+        """
+        if not self._recv(conn):
+            conn.close()
+            return
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()
+
     def handle_bulk(self, conn: socket.socket) -> None:
         """Send BULK, half-close, then linger until the client closes (no reset)."""
         self._send(conn, BULK)
@@ -268,6 +280,10 @@ def _ipv6_available() -> bool:
 
 def start_peer(kind: str | None) -> Peer:
     """Start a fresh peer of ``kind`` (None and "none": no server, placeholders only)."""
+    from ._tlspeers import TLS_PEER_KINDS, start_tls_peer  # TLS peers: their own module
+
+    if kind in TLS_PEER_KINDS:
+        return start_tls_peer(kind)
     peer = Peer(kind or "none")
     try:
         _start(peer)
@@ -288,6 +304,7 @@ def _start(peer: Peer) -> None:
         "partial": peer.handle_partial,
         "close": peer.handle_close,
         "bulk": peer.handle_bulk,
+        "reset": peer.handle_reset,
     }
     if kind == "none":
         return
