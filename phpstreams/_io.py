@@ -35,7 +35,12 @@ Data = bytes | bytearray | memoryview | str
 
 def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
     """PHP's ``fread()`` on a socket: what the buffer and at most one recv() yield."""
-    s = require_stream("fread", stream)
+    try:
+        s = stream._stream
+    except AttributeError:
+        s = None
+    if s is None:
+        s = require_stream("fread", stream)
     if length <= 0:
         raise ValueError("fread(): Argument #2 ($length) must be greater than 0")
     data = s.read(length)
@@ -44,8 +49,21 @@ def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
 
 def fgets(stream: StreamResource, length: int | None = None) -> bytes | Literal[False]:
     """PHP's ``fgets()``: a line with its ``\\n``, or at most length-1 bytes."""
-    s = require_stream("fgets", stream)
-    if length is not None and length <= 0:
+    # Hot path: one attribute lookup and a find() when a whole line is buffered.
+    try:
+        s = stream._stream
+    except AttributeError:
+        s = None
+    if s is None:
+        s = require_stream("fgets", stream)
+    if length is None:
+        buf = s._buf
+        pos = s._pos
+        eol = buf.find(b"\n", pos) + 1
+        if eol:
+            s._pos = eol
+            return buf[pos:eol]
+    elif length <= 0:
         raise ValueError("fgets(): Argument #2 ($length) must be greater than 0")
     line = s.get_line(length)
     return False if line is None else line

@@ -29,6 +29,7 @@ __all__ = ["CHUNK_SIZE", "SocketStream"]
 
 CHUNK_SIZE = 8192
 _TRANSIENT = (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR)
+_NEVER_READABLE = (errno.ENOTCONN, errno.EINVAL)
 
 
 class SocketStream:
@@ -38,6 +39,7 @@ class SocketStream:
         "_buf",
         "_buflen",
         "_pos",
+        "_wpos",
         "accept_method",
         "blocked",
         "chunk_size",
@@ -45,7 +47,7 @@ class SocketStream:
         "context",
         "eof",
         "no_buffer",
-        "position",
+        "_filled",
         "sock",
         "stream_type",
         "timed_out",
@@ -74,9 +76,10 @@ class SocketStream:
         self.tls: Any = None  # the _crypto.TLSState once crypto was set up
         self.url_name: str | None = None  # the host part of the address (TLS peer name)
         self.accept_method: int | None = None  # ssl:// servers: handshake on accept
-        self.position = 0  # bytes consumed by reads, as ftell() would count them
-        self._buf = bytearray()
+        self._filled = 0  # every byte that ever entered the buffer (or bypassed it)
+        self._buf = b""
         self._pos = 0
+        self._wpos = 0  # PHP's writepos
         self._buflen = 0  # PHP's readbuflen: the buffer's allocated size
 
     # -- raw socket operations (php-src xp_socket.c) -------------------------
@@ -92,19 +95,39 @@ class SocketStream:
         return False
 
     def _recv(self, size: int) -> bytes | None:
-        """php_sockop_read: the bytes of one recv(); b"" for none; None on timeout/error."""
+        """php_sockop_read: the bytes of one recv(); b"" for none; None on timeout/error.
+
+        PHP polls before every blocking recv(); trying the recv() first and
+        polling only when it would block gives the same results (timed_out is
+        cleared by any wait that finds data) with one system call less.
+        """
         sock = self.sock
         if sock is None:
-            return None
-        if self.blocked and not self._wait_readable():
             return None
         try:
             data = sock.recv(size, socket.MSG_DONTWAIT)
         except OSError as exc:
-            if exc.errno in _TRANSIENT:
+            if exc.errno not in _TRANSIENT:
+                # PHP polls first: a pending socket error shows in poll() and the
+                # recv() then fails, but a socket that cannot be read at all (a
+                # listening one: ENOTCONN/EINVAL) is never readable -- a timeout.
+                if not self.blocked or exc.errno not in _NEVER_READABLE:
+                    self.eof = True
+                    return None
+            elif not self.blocked:
                 return b""
-            self.eof = True
-            return None
+            if not self._wait_readable():
+                return None
+            try:
+                data = sock.recv(size, socket.MSG_DONTWAIT)
+            except OSError as again:
+                if again.errno in _TRANSIENT:
+                    return b""
+                self.eof = True
+                return None
+        else:
+            if self.blocked:
+                self.timed_out = False
         if not data:
             self.eof = True
         return data
@@ -114,19 +137,35 @@ class SocketStream:
     def unread_bytes(self) -> int:
         return len(self._buf) - self._pos
 
+    @property
+    def position(self) -> int:
+        """Bytes consumed by reads, as ftell() would count them."""
+        return self._filled - (len(self._buf) - self._pos)
+
     def _fill(self, size: int) -> bool:
-        """_php_stream_fill_read_buffer: False when the read failed."""
-        if len(self._buf) - self._pos >= size:
+        """_php_stream_fill_read_buffer: one recv() of the buffer's free space.
+
+        ``_wpos`` and ``_buflen`` are PHP's writepos and readbuflen, kept only to
+        size each recv() as PHP does; the unread bytes are ``_buf[_pos:]``.
+        """
+        buf, pos = self._buf, self._pos
+        avail = len(buf) - pos
+        if avail >= size:
             return True
-        if self._buflen - len(self._buf) < self.chunk_size:
-            del self._buf[: self._pos]
-            self._pos = 0
-        if self._buflen - len(self._buf) < self.chunk_size:
+        wpos = self._wpos
+        if self._buflen - wpos < self.chunk_size:
+            wpos = avail  # PHP moves the unread bytes to the front
+        if self._buflen - wpos < self.chunk_size:
             self._buflen += self.chunk_size
-        data = self._recv(self._buflen - len(self._buf))
+        data = self._recv(self._buflen - wpos)
         if data is None:
+            self._wpos = wpos
             return False
-        self._buf += data
+        self._wpos = wpos + len(data)
+        self._filled += len(data)
+        if data:
+            self._buf = buf[pos:] + data if avail else data
+            self._pos = 0
         return True
 
     def read(self, size: int) -> bytes | None:
@@ -139,16 +178,16 @@ class SocketStream:
         have = len(buf) - pos
         if have >= size:
             self._pos = pos + size
-            self.position += size
-            return bytes(buf[pos : pos + size])
-        out = bytes(buf[pos:])
+            return buf[pos : pos + size]
+        out = buf[pos:]
         self._pos = len(buf)
         if self.no_buffer or self.chunk_size == 1:
             data = self._recv(size - have)
             if data is None:
-                data = b""
                 if not out:
                     return None
+                data = b""
+            self._filled += len(data)
         elif not self._fill(size - have):
             if not out:
                 return None
@@ -157,9 +196,8 @@ class SocketStream:
             buf, pos = self._buf, self._pos
             take = min(size - have, len(buf) - pos)
             self._pos = pos + take
-            data = bytes(buf[pos : pos + take])
-        out += data
-        self.position += len(out)
+            data = buf[pos : pos + take] if take != len(buf) else buf
+        out = out + data if out else data
         return out
 
     def get_record(self, maxlen: int, delim: bytes) -> bytes | None:
@@ -191,12 +229,10 @@ class SocketStream:
         else:
             size = min(amount, maxlen)
         pos = self._pos
-        record = bytes(self._buf[pos : pos + size])
+        record = self._buf[pos : pos + size]
         self._pos = pos + size
-        self.position += size
         if found >= 0:
             self._pos += len(delim)
-            self.position += len(delim)
         return record
 
     def copy_to_mem(self, maxlen: int) -> bytes:
@@ -244,6 +280,13 @@ class SocketStream:
 
         ``maxlen`` None is fgets() without a length (grow mode). None means false.
         """
+        if maxlen is None:  # the common case: a whole line already buffered
+            buf, pos = self._buf, self._pos
+            eol = buf.find(b"\n", pos)
+            if eol >= 0:
+                eol += 1
+                self._pos = eol
+                return buf[pos:eol]
         parts: list[bytes] = []
         left = None if maxlen is None else maxlen - 1
         while True:
@@ -255,9 +298,8 @@ class SocketStream:
                 done = eol >= 0
                 if left is not None and size >= left:
                     size, done = left, True
-                parts.append(bytes(buf[pos : pos + size]))
+                parts.append(buf[pos : pos + size])
                 self._pos = pos + size
-                self.position += size
                 if left is not None:
                     left -= size
                 if done:
