@@ -78,6 +78,7 @@ class TLSState:
     is_client: bool
     options: dict[str, Any]
     active: bool = False
+    reset: bool = False  # a read saw the peer reset the connection
 
     def meta(self) -> dict[str, Any]:
         return crypto_meta(self)
@@ -107,12 +108,14 @@ def transport_method(transport: str, options: dict[str, Any]) -> int:
 
 
 def url_name(address: str) -> str | None:
-    """php_openssl_get_url_name: the host of ``host:port`` with trailing dots removed."""
+    """php_openssl_get_url_name: the host of ``host:port`` with trailing dots removed.
+
+    PHP 8.2.36 finds no name in a bracketed IPv6 address: no SNI is sent and,
+    without ``peer_name``, the name check fails silently.
+    """
     if address.startswith("["):
-        end = address.find("]")
-        host = address[: end + 1] if end >= 0 else address
-    else:
-        host = address.split(":", 1)[0]
+        return None
+    host = address.split(":", 1)[0]
     host = host.rstrip(".")
     return host or None
 
@@ -263,10 +266,13 @@ def ssl_context_from_options(
     alpn = options.get("alpn_protocols")
     if alpn is not None:
         protocols = str(alpn).split(",")
-        if any(not 0 < len(p.encode()) <= 255 for p in protocols):
+        if any(len(p.encode()) > 255 for p in protocols) or len(str(alpn)) >= 65535:
             _warn(function, "Failed parsing comma-separated TLS ALPN protocol string")
             return None
-        context.set_alpn_protocols(protocols)
+        # PHP: an empty entry parses, but OpenSSL then refuses the list (and PHP
+        # ignores that refusal): no ALPN is offered at all.
+        if all(protocols):
+            context.set_alpn_protocols(protocols)
 
     if not _set_local_cert(function, context, options):
         return None
@@ -280,7 +286,57 @@ def ssl_context_from_options(
             php_options |= _SSL_OP_CIPHER_SERVER_PREFERENCE
     _openssl.set_options(context, _openssl.FRESH_OPTIONS | php_options)
     _openssl.set_proto_versions(context, minimum, maximum)
+    if not is_client and not _enable_server_sni(function, context, options):
+        return None
     return context
+
+
+def _enable_server_sni(function: str, context: ssl.SSLContext, options: dict[str, Any]) -> bool:
+    """php_openssl_enable_server_sni: SNI_server_certs, host name -> certificate."""
+    if "SNI_enabled" in options and not php_truthy(options["SNI_enabled"]):
+        return True
+    if "SNI_server_certs" not in options:
+        return True
+    certs = options["SNI_server_certs"]
+    if not isinstance(certs, (dict, list)):
+        _warn(function, "SNI_server_certs requires an array mapping host names to cert paths")
+        return False
+    if not certs:
+        _warn(function, "SNI_server_certs host cert array must not be empty")
+        return False
+    contexts: list[tuple[str, ssl.SSLContext]] = []
+    for host, value in certs.items() if isinstance(certs, dict) else enumerate(certs):
+        if not isinstance(host, str):
+            _warn(function, "SNI_server_certs array requires string host name keys")
+            return False
+        if isinstance(value, dict):
+            cert_path = str(value.get("local_cert", ""))
+            key_path = str(value.get("local_pk", cert_path))
+        else:
+            cert_path = key_path = str(value)
+        sub = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        if not _openssl.use_certificate_chain_file(sub, os.path.abspath(cert_path).encode()):
+            _openssl.clear_errors()
+            _warn(
+                function,
+                f"Failed setting local cert chain file `{cert_path}'; check that your "
+                "cafile/capath settings include details of your certificate and its issuer",
+            )
+            return False
+        if not _openssl.use_private_key_file(sub, os.path.abspath(key_path).encode(), None):
+            _openssl.clear_errors()
+            _warn(function, f"Failed setting private key from file `{key_path}'")
+            return False
+        contexts.append((host, sub))
+
+    def choose(sslobj: ssl.SSLObject, name: str | None, _: ssl.SSLContext) -> None:
+        for host, sub in contexts:
+            if name is not None and _wildcard_match(name, host):
+                sslobj.context = sub
+                return
+
+    context.sni_callback = choose
+    return True
 
 
 def _set_local_cert(function: str, context: ssl.SSLContext, options: dict[str, Any]) -> bool:
@@ -289,10 +345,12 @@ def _set_local_cert(function: str, context: ssl.SSLContext, options: dict[str, A
     if certfile is None:
         return True
     certfile = str(certfile)
-    resolved = os.path.realpath(certfile)
-    if not os.path.exists(resolved):
+    # PHP: php_openssl_check_path_ex only makes the path absolute; a missing file
+    # is found by OpenSSL, with the "Unable to set ..." warnings.
+    if "\0" in certfile:
         _warn(function, f"Unable to get real path of certificate file `{certfile}'")
         return False
+    resolved = os.path.abspath(certfile)
     if not _openssl.use_certificate_chain_file(context, resolved.encode()):
         _openssl.clear_errors()
         _warn(
@@ -303,10 +361,10 @@ def _set_local_cert(function: str, context: ssl.SSLContext, options: dict[str, A
         return False
     private_key = options.get("local_pk")
     if private_key is not None:
-        resolved = os.path.realpath(str(private_key))
-        if not os.path.exists(resolved):
+        if "\0" in str(private_key):
             _warn(function, f"Unable to get real path of private key file `{private_key}'")
             return False
+        resolved = os.path.abspath(str(private_key))
     passphrase = options.get("passphrase")
     secret = None if passphrase is None else str(passphrase).encode()
     if not _openssl.use_private_key_file(context, resolved.encode(), secret):
@@ -347,6 +405,7 @@ def setup(function: str, stream: SocketStream, method: int, session: SocketStrea
             duplicate,
             server_side=not is_client,
             do_handshake_on_connect=False,
+            suppress_ragged_eofs=False,
             session=session_object,
         )
     except (ssl.SSLError, OSError, ValueError):

@@ -38,6 +38,7 @@ class SocketStream:
     __slots__ = (
         "_buf",
         "_buflen",
+        "_filled",
         "_pos",
         "_wpos",
         "accept_method",
@@ -47,7 +48,6 @@ class SocketStream:
         "context",
         "eof",
         "no_buffer",
-        "_filled",
         "sock",
         "stream_type",
         "timed_out",

@@ -46,16 +46,15 @@ def stream_socket_enable_crypto(
             session = require_stream(function, session_stream)
         if s.stream_type != _CRYPTO_STREAM:
             warning(f"{function}(): This stream does not support SSL/crypto")
-            warning(f"{function}(): Failed to enable crypto")
             return False
         if not setup(function, s, method, session):
-            warning(f"{function}(): Failed to enable crypto")
             return False
         result = crypto_enable(function, s, s.url_name)
         return True if result > 0 else (0 if result == 0 else False)
     if s.stream_type != _CRYPTO_STREAM:
+        # PHP: the "not implemented" status (-2) falls into the "true" branch
         warning(f"{function}(): This stream does not support SSL/crypto")
-        return False
+        return True
     # PHP: deactivating sends close_notify, yet the call still returns false
     disable(s)
     return False

@@ -11,7 +11,9 @@ PHP's warnings and a result of 0 (never -1), so ``fread`` gives ``""`` and
 
 from __future__ import annotations
 
+import errno
 import select
+import socket
 import ssl
 import time
 from typing import TYPE_CHECKING
@@ -24,6 +26,17 @@ if TYPE_CHECKING:
     from ._crypto import TLSState
 
 __all__ = ["TLSSocketStream"]
+
+
+_TCP_CLOSE = 7  # tcp_info.tcpi_state of a connection the peer reset
+
+
+def _was_reset(sock: socket.socket) -> bool:
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)
+    except OSError:
+        return False
+    return info[0] == _TCP_CLOSE
 
 
 class TLSSocketStream(SocketStream):
@@ -60,10 +73,20 @@ class TLSSocketStream(SocketStream):
                 want = select.POLLIN | select.POLLPRI
             except ssl.SSLWantWriteError:
                 want = select.POLLOUT | select.POLLPRI
-            except (ssl.SSLZeroReturnError, ssl.SSLEOFError):
+            except (ssl.SSLZeroReturnError, ssl.SSLEOFError) as exc:
+                # With SSL_OP_IGNORE_UNEXPECTED_EOF a FIN is a clean close; an
+                # "EOF" error is a failed system call whose errno Python loses:
+                # a reset connection is the case PHP reports (strerror of it),
+                # on the read, then as a broken pipe on the next write.
                 if data is None:
+                    if isinstance(exc, ssl.SSLEOFError) and _was_reset(sslsock):
+                        state.reset = True
+                        report_ssl_error(OSError(errno.ECONNRESET, ""))
                     self.eof = not sslsock.pending()
-                return b"" if data is None else 0
+                    return b""
+                if state.reset:
+                    report_ssl_error(OSError(errno.EPIPE, ""))
+                return 0
             except OSError as exc:
                 report_ssl_error(exc)
                 if data is None:

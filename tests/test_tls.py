@@ -353,10 +353,7 @@ def test_starttls_with_aiosmtpd(certs: Certs) -> None:
         assert (fgets(fp) or b"").startswith(b"250")
         with php_diagnostics() as diags:
             assert stream_socket_enable_crypto(fp, True, STREAM_CRYPTO_METHOD_TLS_CLIENT) is False
-        assert warnings_of(diags) == [
-            "stream_socket_enable_crypto(): SSL/TLS already set-up for this stream",
-            "stream_socket_enable_crypto(): Failed to enable crypto",
-        ]
+        assert warnings_of(diags) == ["stream_socket_enable_crypto(): SSL/TLS already set-up for this stream"]
         fwrite(fp, "QUIT\r\n")
         assert (fgets(fp) or b"").startswith(b"221")
         fclose(fp)
