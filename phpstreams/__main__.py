@@ -1,7 +1,9 @@
 """``python -m phpstreams``: the command line.
 
 ``demo`` runs PHP's STARTTLS flow, ported to phpstreams, against a loopback SMTP server
-it starts itself.
+it starts itself.  ``compare`` runs comparison scenarios (or a .php script and its .py
+port) in real PHP 8.2 and in phpstreams, side by side; ``matrix`` regenerates
+compat_matrix.md from a run of every scenario.
 """
 
 from __future__ import annotations
@@ -21,14 +23,29 @@ def _demo() -> int:
     return int(namespace["main"]())
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="phpstreams", description=__doc__)
+def build_parser() -> argparse.ArgumentParser:
+    from phpstreams.compare._cli import add_commands
+
+    parser = argparse.ArgumentParser(
+        prog="phpstreams", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="run the STARTTLS flow against a loopback SMTP server")
-    args = parser.parse_args(argv)
+    add_commands(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from phpstreams.compare._cli import run_command
+
+    args = build_parser().parse_args(argv)
     if args.command == "demo":
         return _demo()
-    return 2
+    try:
+        return run_command(args, sys.stdout, sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -42,10 +42,15 @@ Scenario options: ``ini={"default_socket_timeout": "2"}`` (ini_set at start),
 ``mask={"errno"}`` (ref values PHP leaves uninitialised are not compared),
 ``mask={"ephemeral_ports"}`` (5-digit ports nobody chose read ``{ephemeral}``),
 ``doc`` (the PHP behaviour it pins), ``tags``, ``timeout`` (per run, seconds).
+
+On the command line (``docs/compare.md``): ``python -m phpstreams compare NAME...``
+or ``--all`` runs scenarios side by side and fails on any difference not listed in
+``KNOWN_DIFFERENCES``; ``python -m phpstreams matrix`` regenerates compat_matrix.md.
 """
 
 from __future__ import annotations
 
+from ._known import KNOWN_DIFFERENCES, KnownDifference
 from ._peers import PeerUnavailable
 from ._render_php import render_php
 from ._render_py import render_python
@@ -77,7 +82,9 @@ from ._scenario import (
 )
 
 __all__ = [
+    "KNOWN_DIFFERENCES",
     "PEER_KINDS",
+    "KnownDifference",
     "PHPUnavailable",
     "PeerUnavailable",
     "Scenario",
