@@ -44,7 +44,8 @@ class KnownDifference:
 
 KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
     KnownDifference(
-        case='`stream_socket_client("foo://...")` / `fsockopen("foo://...")` (unknown transport) `$errno`',
+        case="unknown transport (`foo://`, `sslv3://`...): `$errno` of stream_socket_client "
+        "and fsockopen",
         php="uninitialised C variable: a different number on each run",
         phpstreams="`0`",
         reason="PHP's answer is undefined (stack garbage in stream_socket_client and fsockopen "
