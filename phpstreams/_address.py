@@ -10,6 +10,7 @@ what PHP validates: every quirk below is PHP's and is marked ``# PHP:``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 __all__ = [
@@ -26,7 +27,7 @@ __all__ = [
 # The transports PHP 8.2 registers with ext/openssl loaded, in its order.
 TRANSPORTS = ("tcp", "udp", "unix", "udg", "ssl", "tls", "tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3")
 
-_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.")
+_SCHEME = re.compile(r"[A-Za-z0-9+.\-]*")
 
 
 class AddressError(Exception):
@@ -48,9 +49,7 @@ def split_transport(address: str) -> tuple[str, str]:
 
     Raises AddressError for a transport PHP does not register.
     """
-    n = 0
-    while n < len(address) and address[n] in _SCHEME_CHARS:
-        n += 1
+    n = _SCHEME.match(address).end()  # type: ignore[union-attr]
     # PHP: a one-character scheme is not a scheme ("a://x:1" is tcp host "a").
     if n > 1 and address.startswith("://", n):
         transport, rest = address[:n], address[n + 3 :]
@@ -68,6 +67,8 @@ def split_transport(address: str) -> tuple[str, str]:
 
 def c_atoi(text: str) -> int:
     """glibc ``atoi``: ``(int) strtol(text, NULL, 10)``, overflow clamped then wrapped."""
+    if text.isascii() and text.isdigit() and len(text) < 10:
+        return int(text)  # the common case: a plain port number
     i = 0
     while i < len(text) and text[i] in " \t\n\v\f\r":
         i += 1

@@ -35,10 +35,7 @@ Data = bytes | bytearray | memoryview | str
 
 def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
     """PHP's ``fread()`` on a socket: what the buffer and at most one recv() yield."""
-    try:
-        s = stream._stream
-    except AttributeError:
-        s = None
+    s = stream._stream if stream.__class__ is StreamResource else None
     if s is None:
         s = require_stream("fread", stream)
     if length <= 0:
@@ -50,10 +47,7 @@ def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
 def fgets(stream: StreamResource, length: int | None = None) -> bytes | Literal[False]:
     """PHP's ``fgets()``: a line with its ``\\n``, or at most length-1 bytes."""
     # Hot path: one attribute lookup and a find() when a whole line is buffered.
-    try:
-        s = stream._stream
-    except AttributeError:
-        s = None
+    s = stream._stream if stream.__class__ is StreamResource else None
     if s is None:
         s = require_stream("fgets", stream)
     if length is None:

@@ -107,27 +107,34 @@ class SocketStream:
         try:
             data = sock.recv(size, socket.MSG_DONTWAIT)
         except OSError as exc:
-            if exc.errno not in _TRANSIENT:
-                # PHP polls first: a pending socket error shows in poll() and the
-                # recv() then fails, but a socket that cannot be read at all (a
-                # listening one: ENOTCONN/EINVAL) is never readable -- a timeout.
-                if not self.blocked or exc.errno not in _NEVER_READABLE:
-                    self.eof = True
-                    return None
-            elif not self.blocked:
-                return b""
-            if not self._wait_readable():
-                return None
-            try:
-                data = sock.recv(size, socket.MSG_DONTWAIT)
-            except OSError as again:
-                if again.errno in _TRANSIENT:
-                    return b""
+            return self._recv_failed(exc.errno or 0, size)
+        if self.blocked:
+            self.timed_out = False
+        if not data:
+            self.eof = True
+        return data
+
+    def _recv_failed(self, code: int, size: int) -> bytes | None:
+        """The rest of php_sockop_read after a first recv() failed with ``code``."""
+        if code not in _TRANSIENT:
+            # PHP polls first: a pending socket error shows in poll() and the
+            # recv() then fails, but a socket that cannot be read at all (a
+            # listening one: ENOTCONN/EINVAL) is never readable -- a timeout.
+            if not self.blocked or code not in _NEVER_READABLE:
                 self.eof = True
                 return None
-        else:
-            if self.blocked:
-                self.timed_out = False
+        elif not self.blocked:
+            return b""
+        if not self._wait_readable():
+            return None
+        assert self.sock is not None
+        try:
+            data = self.sock.recv(size, socket.MSG_DONTWAIT)
+        except OSError as again:
+            if again.errno in _TRANSIENT:
+                return b""
+            self.eof = True
+            return None
         if not data:
             self.eof = True
         return data
@@ -179,6 +186,37 @@ class SocketStream:
         if have >= size:
             self._pos = pos + size
             return buf[pos : pos + size]
+        sock = self.sock
+        if not have and sock is not None and self.__class__ is SocketStream and self.chunk_size > 1:
+            if not self.no_buffer:
+                # The bulk-read fast path: _fill() and _recv() inlined for an empty
+                # buffer, the case of every fread() loop (same sizes, same state).
+                chunk = self.chunk_size
+                wpos = self._wpos if self._buflen - self._wpos >= chunk else 0
+                if self._buflen - wpos < chunk:
+                    self._buflen += chunk
+                self._wpos = wpos
+                try:
+                    data: bytes | None = sock.recv(self._buflen - wpos, socket.MSG_DONTWAIT)
+                except OSError as exc:
+                    data = self._recv_failed(exc.errno or 0, self._buflen - wpos)
+                    if not data:
+                        return data  # None (false), or b"" with eof set as PHP sets it
+                else:
+                    if self.blocked:
+                        self.timed_out = False
+                    if not data:
+                        self.eof = True
+                        return data
+                assert data is not None
+                self._wpos = wpos + len(data)
+                self._filled += len(data)
+                self._buf = data
+                if len(data) <= size:
+                    self._pos = len(data)
+                    return data
+                self._pos = size
+                return data[:size]
         out = buf[pos:]
         self._pos = len(buf)
         if self.no_buffer or self.chunk_size == 1:

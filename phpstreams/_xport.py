@@ -158,6 +158,12 @@ def _connect_inet(
     """php-src xp_socket.c: php_tcp_sockop_connect."""
     target = parse_inet_address(rest)
     udp = transport == "udp"
+    socktype = socket.SOCK_DGRAM if udp else socket.SOCK_STREAM
+    if context is None or not context.options.get("socket"):
+        # no socket options: nothing to set on the socket before its connect
+        return _transport.connect_inet(
+            target.host, target.port, socktype, timeout, asynchronous=asynchronous
+        )
     bind_host: str | None = None
     bind_port = 0
     if _has_socket_option(context, "bindto"):

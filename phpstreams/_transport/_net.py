@@ -11,6 +11,7 @@ as ``connect()`` reports EINPROGRESS.
 
 from __future__ import annotations
 
+import _socket
 import errno
 import select
 import socket
@@ -72,13 +73,14 @@ def resolve(host: str, socktype: int) -> list[tuple[int, SockAddr]]:
     ``socket.gaierror`` with the host in ``filename``.
     """
     try:
-        infos = socket.getaddrinfo(
+        # _socket's own getaddrinfo: the same call, without the wrapper's enums
+        infos = _socket.getaddrinfo(
             host.encode("utf-8", "surrogateescape"), None, socket.AF_UNSPEC, socktype
         )
     except socket.gaierror as exc:
         failure = (exc.errno, exc.strerror)
     else:
-        return [(int(family), sockaddr) for family, _, _, _, sockaddr in infos]
+        return [(family, sockaddr) for family, _, _, _, sockaddr in infos]
     # Raised outside the except block: no exception <-> frame reference cycle
     # keeps the caller's sockets alive until the garbage collector runs.
     raise socket.gaierror(failure[0], failure[1], host)
