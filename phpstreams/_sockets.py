@@ -60,6 +60,19 @@ def _c_string(text: str) -> str:
     return text.split("\0", 1)[0]
 
 
+def _unable(
+    exc: XportError, function: str, shown: str, error_code: Ref | None, error_message: Ref | None
+) -> Literal[False]:
+    """A failed open: PHP's "Unable to connect" warning, then errno and errstr
+    (errstr only when the transport had text)."""
+    reason = exc.errstr if exc.errstr is not None else "Unknown error"
+    warning(f"{function}(): Unable to connect to {shown} ({reason})")
+    assign(error_code, exc.errno)
+    if exc.errstr is not None:
+        assign(error_message, exc.errstr)
+    return False
+
+
 def _fsockopen(
     function: str,
     hostname: str,
@@ -90,12 +103,7 @@ def _fsockopen(
             function, address, connect=True, asynchronous=False, timeout=budget, context=None
         )
     except XportError as exc:
-        reason = exc.errstr if exc.errstr is not None else "Unknown error"
-        warning(f"{function}(): Unable to connect to {_c_string(hostname)}:{port} ({reason})")
-        assign(error_code, exc.errno)
-        if exc.errstr is not None:
-            assign(error_message, exc.errstr)
-        return False
+        return _unable(exc, function, f"{_c_string(hostname)}:{port}", error_code, error_message)
     assign(error_code, 0)
     assign(error_message, "")
     resource = StreamResource(stream, key)
@@ -193,12 +201,8 @@ def _client(
             context=ctx,
         )
     except XportError as exc:
-        reason = exc.errstr if exc.errstr is not None else "Unknown error"
-        warning(f"stream_socket_client(): Unable to connect to {_addslashes(address)} ({reason})")
-        assign(error_code, exc.errno)
-        if exc.errstr is not None:
-            assign(error_message, exc.errstr)
-        return False
+        shown = _addslashes(address)
+        return _unable(exc, "stream_socket_client", shown, error_code, error_message)
     resource = StreamResource(stream, key)
     if key is not None:
         persistent_pool[key] = resource
@@ -235,12 +239,8 @@ def _server(
             context=ctx,
         )
     except XportError as exc:
-        reason = exc.errstr if exc.errstr is not None else "Unknown error"
-        warning(f"stream_socket_server(): Unable to connect to {_c_string(address)} ({reason})")
-        assign(error_code, exc.errno)
-        if exc.errstr is not None:
-            assign(error_message, exc.errstr)
-        return False
+        shown = _c_string(address)
+        return _unable(exc, "stream_socket_server", shown, error_code, error_message)
     return StreamResource(stream)
 
 
