@@ -513,16 +513,16 @@ def _fingerprint_matches(der: bytes, expected: object) -> bool:
         return algo is not None and hashlib.new(algo, der).hexdigest() == text.lower()
     pairs = list(expected.items()) if isinstance(expected, dict) else list(enumerate(expected))  # type: ignore[arg-type]
     if not pairs:
-        warning("Invalid peer_fingerprint array; [algo => fingerprint] form required")
+        warning_here("Invalid peer_fingerprint array; [algo => fingerprint] form required")
         return False
     for algo, value in pairs:
         if not isinstance(algo, str) or not isinstance(value, str):
-            warning("Invalid peer_fingerprint array; [algo => fingerprint] form required")
+            warning_here("Invalid peer_fingerprint array; [algo => fingerprint] form required")
             return False
         try:
             digest = hashlib.new(algo, der).hexdigest()
         except ValueError:
-            warning("Unknown digest algorithm")
+            warning_here("Unknown digest algorithm")
             return False
         if digest != value.lower():
             return False

@@ -32,7 +32,15 @@ from ._ref import Ref, assign
 from ._resource import ContextResource, StreamResource, require_stream
 from ._stream import SocketStream
 from ._transport._net import poll_ms
-from ._xport import client_timeout, open_client, open_server, persistent_pool, pooled
+from ._values import int_param, php_truthy, str_param
+from ._xport import (
+    _socket_option,
+    client_timeout,
+    open_client,
+    open_server,
+    persistent_pool,
+    pooled,
+)
 
 __all__ = [
     "fsockopen",
@@ -83,6 +91,8 @@ def _fsockopen(
     persistent: bool,
 ) -> StreamResource | Literal[False]:
     """php-src ext/standard/fsock.c: php_fsockopen_stream."""
+    hostname = str_param(function, 1, "hostname", hostname)
+    port = int_param(function, 2, "port", port)
     if timeout is None:
         timeout = float(default_socket_timeout())
     # PHP: -1 waits forever; any other value outside [0, max] is refused.
@@ -172,6 +182,7 @@ def stream_socket_client(
     context: ContextResource | None = None,
 ) -> StreamResource | Literal[False]:
     """PHP's ``stream_socket_client()``."""
+    address = str_param("stream_socket_client", 1, "address", address)
     ctx, pending = _context_for("stream_socket_client", context, flags, 6)
     return _finish(_client(address, error_code, error_message, timeout, flags, ctx), pending)
 
@@ -217,6 +228,7 @@ def stream_socket_server(
     context: ContextResource | None = None,
 ) -> StreamResource | Literal[False]:
     """PHP's ``stream_socket_server()``; errno is never set on failure, as in PHP."""
+    address = str_param("stream_socket_server", 1, "address", address)
     ctx, pending = _context_for("stream_socket_server", context, flags, 5)
     return _finish(_server(address, error_code, error_message, flags, ctx), pending)
 
@@ -276,9 +288,6 @@ def stream_socket_accept(
         _, text = php_error_of(exc)
         warning(f"stream_socket_accept(): Accept failed: {text or 'Unknown error'}")
         return False
-    from ._values import php_truthy
-    from ._xport import _socket_option
-
     if client.family != _AF_UNIX and php_truthy(_socket_option(server.context, "tcp_nodelay")):
         client.setsockopt(_IPPROTO_TCP, _TCP_NODELAY, 1)
     accepted = SocketStream(client, server.stream_type, server.timeout, server.context)

@@ -89,21 +89,32 @@ def resolve(host: str, socktype: int) -> list[tuple[int, SockAddr]]:
 def _connect_one(
     sock: socket.socket, sockaddr: SockAddr, deadline: Deadline, asynchronous: bool
 ) -> None:
-    """php-src main/network.c: php_network_connect_socket."""
-    sock.setblocking(False)
-    err = sock.connect_ex(sockaddr)
-    if err not in (0, errno.EINPROGRESS):
-        raise OSError(err, _strerror(err))
-    if err == errno.EINPROGRESS:
-        if asynchronous:
-            return
-        if not wait_fd(sock.fileno(), select.POLLOUT | select.POLLPRI, deadline.remaining_ms()):
-            raise TimeoutError(errno.ETIMEDOUT, _strerror(errno.ETIMEDOUT))
-        err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-        if err:
-            raise OSError(err, _strerror(err))
+    """php-src main/network.c: php_network_connect_socket.
+
+    PHP connects non-blocking, polls for POLLOUT with the time left and reads
+    SO_ERROR. A socket timeout makes CPython do exactly that, in C; only a
+    budget of 0 ms (poll without waiting) and the asynchronous connect (no poll
+    at all) are done by hand.
+    """
+    timeout_ms = deadline.remaining_ms()
+    if asynchronous or timeout_ms == 0:
+        sock.setblocking(False)
+        err = sock.connect_ex(sockaddr)
+        if err == errno.EINPROGRESS:
+            if asynchronous:
+                return
+            if not wait_fd(sock.fileno(), select.POLLOUT | select.POLLPRI, 0):
+                raise TimeoutError(errno.ETIMEDOUT, _strerror(errno.ETIMEDOUT))
+            err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    else:
+        sock.settimeout(None if timeout_ms < 0 else timeout_ms / 1000)
+        err = sock.connect_ex(sockaddr)
+        if err == errno.EWOULDBLOCK and timeout_ms >= 0:  # CPython's "timed out"
+            err = errno.ETIMEDOUT
+    if err:
+        raise (TimeoutError if err == errno.ETIMEDOUT else OSError)(err, _strerror(err))
     if not asynchronous:
-        sock.setblocking(True)
+        sock.settimeout(None)
 
 
 def _strerror(err: int) -> str:

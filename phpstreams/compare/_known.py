@@ -58,6 +58,8 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
             "parse/sslv3-not-registered",
             "parse/long-transport-name",
             "fsockopen/unknown-transport",
+            "phpt/fsockopen_error",
+            "phpt/tls_wrapper_with_tls_v1.3",
         ),
     ),
     KnownDifference(

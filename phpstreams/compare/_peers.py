@@ -12,6 +12,14 @@ peer's folder only; each connection handler is a daemon thread with a socket
 timeout; at most ``_MAX_CONNECTIONS`` are served; ``stop()`` closes every socket,
 joins the threads and removes the folder.  Handler errors are swallowed (a peer
 reports nothing: the client side is what is being compared).
+
+Kinds added for the php-src .phpt scenarios (``catalogue/_phpt.py``):
+``free_port`` (no server: ``{port}`` is a loopback port free for TCP and UDP a
+moment ago, ``{path}`` a unix socket path in the peer's folder, so the scenario
+can run the phpt's own server); ``tcp_sender``, ``udp_sender``, ``unix_sender``
+(clients for the scenario's own server: they send ``SENDER_PAYLOAD`` once the
+server listens); ``gh11418`` (sends ``Hi Hello``, 50 ms later `` World\\n``, then
+closes) and ``gh13860`` (sends ``xx``, closes 0.3 s later).
 """
 
 from __future__ import annotations
@@ -38,6 +46,8 @@ LINES = b"first line\nsecond line\r\nthird\n\nlast-no-newline"
 PARTIAL = b"partial"
 # 20000 bytes: the 62 letters and digits repeated (more than PHP's first 8192-byte fill)
 BULK = (b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 323)[:20000]
+SENDER_PAYLOAD = b"ABCdef123\n"  # what tcp4loop.phpt, udp4loop.phpt and unixloop.phpt send
+_SENDER_DEADLINE = 10.0
 
 
 class PeerUnavailable(Exception):
@@ -49,6 +59,21 @@ def _refusing_socket(family: int = socket.AF_INET, host: str = "127.0.0.1") -> s
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.bind((host, 0))
     return sock
+
+
+def _free_port() -> int:
+    """A 127.0.0.1 port that was free for both TCP and UDP a moment ago."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+            tcp.bind(("127.0.0.1", 0))
+            port = int(tcp.getsockname()[1])
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+                try:
+                    udp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+        return port
+    raise PeerUnavailable("no loopback port free for both TCP and UDP")
 
 
 class Peer:
@@ -219,6 +244,57 @@ class Peer:
             pass
         conn.close()
 
+    def handle_gh11418(self, conn: socket.socket) -> None:
+        """gh11418.phpt's server: 'Hi Hello', 50 ms later ' World\\n', then close."""
+        self._send(conn, b"Hi Hello")
+        if self._stop.wait(0.05):
+            return
+        self._send(conn, b" World\n")
+        conn.close()
+
+    def handle_gh13860(self, conn: socket.socket) -> None:
+        """gh13860.phpt's server: 'xx', then close 0.3 s later (nothing read: a clean FIN)."""
+        self._send(conn, b"xx")
+        if self._stop.wait(0.3):
+            return
+        conn.close()
+
+    # -- clients for the scenario's own server (the phpt's server half) ----------------
+
+    def _connect_when_listening(self, family: int, address: tuple[str, int] | str) -> None:
+        """Connect once the scenario listens, send SENDER_PAYLOAD, linger until EOF."""
+        deadline = time.monotonic() + _SENDER_DEADLINE
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            sock = self._own(socket.socket(family, socket.SOCK_STREAM))
+            sock.settimeout(1.0)
+            try:
+                sock.connect(address)
+            except OSError:
+                sock.close()
+                self._stop.wait(0.02)
+                continue
+            self._send(sock, SENDER_PAYLOAD)
+            while self._recv(sock):
+                pass
+            sock.close()
+            return
+
+    def start_udp_sender(self) -> None:
+        """Send SENDER_PAYLOAD to {port} every 20 ms (a datagram sent before the scenario
+        binds is lost), for at most _SENDER_DEADLINE seconds."""
+        sock = self._own(socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+        port = self.port
+        assert port is not None
+
+        def run() -> None:
+            deadline = time.monotonic() + _SENDER_DEADLINE
+            while not self._stop.is_set() and time.monotonic() < deadline:
+                with contextlib.suppress(OSError):
+                    sock.sendto(SENDER_PAYLOAD, ("127.0.0.1", port))
+                self._stop.wait(0.02)
+
+        self._spawn(run)
+
     # -- special kinds ------------------------------------------------------------
 
     def start_blackhole(self) -> None:
@@ -305,6 +381,8 @@ def _start(peer: Peer) -> None:
         "close": peer.handle_close,
         "bulk": peer.handle_bulk,
         "reset": peer.handle_reset,
+        "gh11418": peer.handle_gh11418,
+        "gh13860": peer.handle_gh13860,
     }
     if kind == "none":
         return
@@ -320,6 +398,16 @@ def _start(peer: Peer) -> None:
     elif kind == "unix_echo":
         peer.path = os.path.join(peer.tmp, "echo.sock")
         peer.listen_stream(peer.handle_echo, socket.AF_UNIX, peer.path)
+    elif kind in ("free_port", "tcp_sender", "udp_sender", "unix_sender"):
+        peer.port = _free_port()
+        peer.path = os.path.join(peer.tmp, "phpt.sock")
+        port, path = peer.port, peer.path
+        if kind == "tcp_sender":
+            peer._spawn(lambda: peer._connect_when_listening(socket.AF_INET, ("127.0.0.1", port)))
+        elif kind == "unix_sender":
+            peer._spawn(lambda: peer._connect_when_listening(socket.AF_UNIX, path))
+        elif kind == "udp_sender":
+            peer.start_udp_sender()
     elif kind == "ipv6_echo":
         if not _ipv6_available():
             raise PeerUnavailable("no IPv6 loopback (::1) on this machine")

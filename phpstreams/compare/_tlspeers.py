@@ -58,6 +58,22 @@ Kinds (``TLS_PEER_KINDS``):
   ``http_client`` (a plain ``GET`` request), ``close_client`` (connects and
   closes).
 * ``tls_none``: no server, certificates only.
+* Added for the php-src .phpt scenarios (``catalogue/_phpt.py``), same greeting
+  and echo as the TLS servers above: ``tls_cnwildcard`` (self-signed, CN
+  ``*.test.com`` and no subjectAltName, as bug65729.phpt's certificate),
+  ``tls_sanonly`` (SAN DNS example.org, www.example.org, test.example.org and no
+  CN, as san_peer_matching.phpt's), ``tls_sancn`` (CN cn.example.org, SAN DNS
+  san.example.org, as san_no_cn_fallback.phpt's), ``tls_any_echo`` (the good
+  names with an RSA key, TLS 1.0-1.3 at OpenSSL security level 0, as
+  tls_wrapper_with_tls_v1.3.phpt's server), ``tls10_rsa_echo`` (the same, TLS 1.0
+  only: stream_crypto_flags_004.phpt's server), ``tls_sni`` (picks the
+  certificate by the client's SNI: CN and SAN cs.php.net, uk.php.net or
+  us.php.net, all under the test CA, else the good one; as sni_server.phpt's
+  ``SNI_server_certs``) and ``tls12_slow_sink`` (TLS 1.2 only;
+  each handshake flight it sends waits 0.3 s, so a non-blocking client's
+  ``stream_socket_enable_crypto`` calls return 0 predictably; then it reads until
+  EOF or 0xfffff bytes, answers ``received <n>\\n`` and sends close_notify: the
+  shape of bug74159.phpt's server).
 """
 
 from __future__ import annotations
@@ -108,7 +124,16 @@ _SERVER_KINDS = {
     "tls_clientcert": ("good", None, None),
     "tls6_echo": ("good", None, None),
     "tls10_echo": ("good", ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1),
+    # the php-src .phpt scenarios' servers
+    "tls_cnwildcard": ("cnwildcard", None, None),
+    "tls_sanonly": ("sanonly", None, None),
+    "tls_sancn": ("sancn", None, None),
+    "tls_any_echo": ("goodrsa", ssl.TLSVersion.TLSv1, None),
+    "tls10_rsa_echo": ("goodrsa", ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1),
 }
+SNI_NAMES = ("cs.php.net", "uk.php.net", "us.php.net")
+SINK_BYTES = 0xFFFFF  # what bug74159.phpt writes
+_SLOW_FLIGHT = 0.3
 _CLIENT_KINDS = frozenset({"tls_client", "tls_client_cert", "http_client", "close_client"})
 TLS_PEER_KINDS = frozenset(
     {
@@ -122,6 +147,8 @@ TLS_PEER_KINDS = frozenset(
         "aiosmtpd_starttls",
         "openssl_server",
         "tls_none",
+        "tls_sni",
+        "tls12_slow_sink",
     }
 )
 
@@ -268,10 +295,24 @@ def _made_with_cryptography(
         )
         .sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
     )
+    # self-signed, CN '*.test.com' and no subjectAltName (bug65729.phpt's certificate)
+    wild_key = ec.generate_private_key(ec.SECP256R1())
+    wild_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "*.test.com")])
+    cnwildcard = (
+        x509.CertificateBuilder()
+        .subject_name(wild_name)
+        .issuer_name(wild_name)
+        .public_key(wild_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .sign(wild_key, hashes.SHA256())
+    )
     pem = serialization.Encoding.PEM
     return {
         "selfsigned": (selfsigned.public_bytes(pem), key_pem(own_key)),
         "cnonly": (cnonly.public_bytes(pem), key_pem(leaf_key)),
+        "cnwildcard": (cnwildcard.public_bytes(pem), key_pem(wild_key)),
     }
 
 
@@ -296,13 +337,21 @@ def certificates() -> CertSet:
             except ImportError as exc:  # pragma: no cover - a test dependency
                 raise PeerUnavailable(f"TLS peers need trustme: {exc}") from exc
             org, unit = "phpstreams", "tls parity"
+            rsa = trustme.KeyType.RSA
             ca = trustme.CA(organization_name=org, organization_unit_name=unit)
 
             def leaf(
-                issuer: trustme.CA, *identities: str, cn: str | None = None
+                issuer: trustme.CA,
+                *identities: str,
+                cn: str | None = None,
+                key_type: trustme.KeyType = trustme.KeyType.ECDSA,
             ) -> tuple[bytes, bytes]:
                 cert = issuer.issue_cert(
-                    *identities, common_name=cn, organization_name=org, organization_unit_name=unit
+                    *identities,
+                    common_name=cn,
+                    organization_name=org,
+                    organization_unit_name=unit,
+                    key_type=key_type,
                 )
                 chain = b"".join(blob.bytes() for blob in cert.cert_chain_pems)
                 return chain, cert.private_key_pem.bytes()
@@ -313,6 +362,15 @@ def certificates() -> CertSet:
                 "wildcard": leaf(ca, "*.wild.local"),
                 "client": leaf(ca, "client.local", cn="client.local"),
                 "chain": leaf(ca.create_child_ca(), "test.local", "127.0.0.1"),
+                # the php-src .phpt scenarios' certificates
+                # the good certificate's names with an RSA key: TLS 1.0/1.1 need it at
+                # OpenSSL 3's default security level (php-src's CertificateGenerator uses RSA)
+                "goodrsa": leaf(
+                    ca, "test.local", "127.0.0.1", "::1", cn="test.local", key_type=rsa
+                ),
+                "sanonly": leaf(ca, "example.org", "www.example.org", "test.example.org"),
+                "sancn": leaf(ca, "san.example.org", cn="cn.example.org"),
+                **{f"sni-{name}": leaf(ca, name, cn=name) for name in SNI_NAMES},
             }
             ca_pem = ca.cert_pem.bytes()
             pems.update(_made_with_cryptography(ca_pem, ca.private_key_pem.bytes()))
@@ -587,6 +645,67 @@ class TLSPeer(Peer):
             else:
                 self._send(conn, b"500 unknown command\r\n")
 
+    def sni_server(self) -> Callable[[socket.socket], None]:
+        """A TLS server choosing its certificate by the client's SNI (tls_sni)."""
+        contexts = {name: self.server_context(f"sni-{name}") for name in SNI_NAMES}
+        base = self.server_context()
+
+        def choose(sslobj: ssl.SSLObject, name: str | None, _ctx: ssl.SSLContext) -> None:
+            with contextlib.suppress(AttributeError):
+                sslobj.sni_name = name  # type: ignore[attr-defined]
+            if name in contexts:
+                sslobj.context = contexts[name]
+
+        base.sni_callback = choose
+        return self.tls_server(base, False)
+
+    def handle_slow_sink(self, conn: socket.socket) -> None:
+        """TLS 1.2 through memory BIOs: each handshake flight waits _SLOW_FLIGHT seconds;
+        then read up to SINK_BYTES (or EOF), answer 'received <n>', close_notify, linger."""
+        context = self.server_context(maximum=ssl.TLSVersion.TLSv1_2)
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = context.wrap_bio(incoming, outgoing, server_side=True)
+        deadline = time.monotonic() + _HANDSHAKE_TIMEOUT
+        done = False
+        while not done and time.monotonic() < deadline:
+            data = self._recv(conn)
+            if not data:
+                conn.close()
+                return
+            incoming.write(data)
+            try:
+                tls.do_handshake()
+                done = True
+            except ssl.SSLWantReadError:
+                pass
+            except ssl.SSLError:
+                conn.close()
+                return
+            flight = outgoing.read()
+            if flight:
+                if self._stop.wait(_SLOW_FLIGHT):
+                    return
+                self._send(conn, flight)
+        received = 0
+        while done and received < SINK_BYTES:
+            try:
+                received += len(tls.read(65536))
+                continue
+            except ssl.SSLWantReadError:
+                pass
+            except (ssl.SSLZeroReturnError, ssl.SSLError):
+                break
+            data = self._recv(conn)
+            if not data:
+                break
+            incoming.write(data)
+        with contextlib.suppress(ssl.SSLError):
+            tls.write(f"received {received}\n".encode())
+            tls.unwrap()
+        with contextlib.suppress(OSError):
+            self._send(conn, outgoing.read())
+        self._linger(conn)
+
     # -- clients for the scenario's own servers --------------------------------------------
 
     def start_client(self, kind: str) -> None:
@@ -730,6 +849,10 @@ def _start(peer: TLSPeer) -> None:
         wants_client_cert = kind == "tls_clientcert"
         context = peer.server_context(cert, minimum, maximum, client_cert=wants_client_cert)
         handler = peer.tls_server(context, wants_client_cert)
+    elif kind == "tls_sni":
+        handler = peer.sni_server()
+    elif kind == "tls12_slow_sink":
+        handler = peer.handle_slow_sink
     elif kind == "tls_silent":
         handler = peer.handle_silent
     elif kind == "tls_http":
