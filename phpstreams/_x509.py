@@ -2,8 +2,8 @@
 parts of them PHP's name check reads (subject CN, subjectAltName).
 
 Theory of operation: only the few DER structures the name check needs are
-walked here (tbsCertificate -> subject, extensions -> subjectAltName); anything
-richer (``openssl_x509_parse``) uses the optional ``cryptography`` package.
+walked here (tbsCertificate -> subject, extensions -> subjectAltName);
+``openssl_x509_parse`` asks OpenSSL itself, as PHP does (_transport/_x509parse).
 """
 
 from __future__ import annotations
@@ -122,47 +122,11 @@ def openssl_x509_fingerprint(
     return digest.digest() if binary else digest.hexdigest()
 
 
-def openssl_x509_parse(certificate: OpenSSLCertificate, short_names: bool = True) -> dict[str, Any]:
-    """The common fields of PHP's ``openssl_x509_parse()`` (needs ``cryptography``)."""
-    try:
-        from cryptography import x509
-        from cryptography.x509.oid import NameOID
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise RuntimeError("openssl_x509_parse needs the 'cryptography' package") from exc
-    cert = x509.load_der_x509_certificate(certificate._der)
-    short = {
-        NameOID.COMMON_NAME: "CN",
-        NameOID.ORGANIZATION_NAME: "O",
-        NameOID.ORGANIZATIONAL_UNIT_NAME: "OU",
-        NameOID.COUNTRY_NAME: "C",
-        NameOID.STATE_OR_PROVINCE_NAME: "ST",
-        NameOID.LOCALITY_NAME: "L",
-    }
+def openssl_x509_parse(
+    certificate: OpenSSLCertificate, short_names: bool = True
+) -> dict[str, Any] | Literal[False]:
+    """PHP's ``openssl_x509_parse()``, computed by the same OpenSSL calls PHP makes."""
+    from ._transport._x509parse import parse_der
 
-    def name(n: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for attr in n:
-            key = short.get(attr.oid, attr.oid.dotted_string) if short_names else attr.oid._name
-            out[key] = attr.value
-        return out
-
-    result: dict[str, Any] = {
-        "name": cert.subject.rfc4514_string(),
-        "subject": name(cert.subject),
-        "hash": None,
-        "issuer": name(cert.issuer),
-        "version": cert.version.value,
-        "serialNumber": str(cert.serial_number),
-        "serialNumberHex": f"{cert.serial_number:X}",
-        "validFrom_time_t": int(cert.not_valid_before_utc.timestamp()),
-        "validTo_time_t": int(cert.not_valid_after_utc.timestamp()),
-    }
-    try:
-        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except x509.ExtensionNotFound:
-        pass
-    else:
-        parts = [f"DNS:{v}" for v in san.get_values_for_type(x509.DNSName)]
-        parts += [f"IP Address:{v}" for v in san.get_values_for_type(x509.IPAddress)]
-        result["extensions"] = {"subjectAltName": ", ".join(parts)}
-    return result
+    parsed = parse_der(certificate._der, short_names)
+    return False if parsed is None else parsed
