@@ -39,6 +39,7 @@ class SocketStream:
         "_buf",
         "_buflen",
         "_filled",
+        "_poll_first",
         "_pos",
         "_wpos",
         "accept_method",
@@ -76,6 +77,7 @@ class SocketStream:
         self.tls: Any = None  # the _crypto.TLSState once crypto was set up
         self.url_name: str | None = None  # the host part of the address (TLS peer name)
         self.accept_method: int | None = None  # ssl:// servers: handshake on accept
+        self._poll_first = False  # the last recv() found nothing: poll before the next
         self._filled = 0  # every byte that ever entered the buffer (or bypassed it)
         self._buf = b""
         self._pos = 0
@@ -104,6 +106,8 @@ class SocketStream:
         sock = self.sock
         if sock is None:
             return None
+        if self._poll_first and self.blocked:
+            return self._recv_failed(errno.EAGAIN, size)
         try:
             data = sock.recv(size, socket.MSG_DONTWAIT)
         except OSError as exc:
@@ -125,6 +129,9 @@ class SocketStream:
                 return None
         elif not self.blocked:
             return b""
+        # A reader faster than its peer keeps finding nothing: poll first from
+        # now on, until a recv() fills its whole request (more is likely queued).
+        self._poll_first = True
         if not self._wait_readable():
             return None
         assert self.sock is not None
@@ -137,6 +144,8 @@ class SocketStream:
             return None
         if not data:
             self.eof = True
+        elif len(data) == size:
+            self._poll_first = False
         return data
 
     # -- the read buffer (php-src streams.c) ---------------------------------
@@ -188,7 +197,7 @@ class SocketStream:
             return buf[pos : pos + size]
         sock = self.sock
         if not have and sock is not None and self.__class__ is SocketStream and self.chunk_size > 1:
-            if not self.no_buffer:
+            if not self.no_buffer and not self._poll_first:
                 # The bulk-read fast path: _fill() and _recv() inlined for an empty
                 # buffer, the case of every fread() loop (same sizes, same state).
                 chunk = self.chunk_size
