@@ -3,6 +3,7 @@
 
     python bench/_server.py lines  --lines 200000 --line-length 80
     python bench/_server.py bulk   --bytes 200000000
+    python bench/_server.py tlsbulk --bytes 100000000
     python bench/_server.py accept
 
 It listens on 127.0.0.1 (an ephemeral port, printed as the first stdout line),
@@ -10,6 +11,7 @@ and serves connections one at a time:
 
 - ``lines``: sends the same N lines (see ``_common.make_lines``), then closes;
 - ``bulk``: sends B bytes (a 1 MiB pattern repeated), then closes;
+- ``tlsbulk``: the same over TLS (the demo certificate of examples/certs);
 - ``accept``: accepts and closes at once (the connect+close benchmark).
 
 Control: the line ``stats`` on stdin prints one JSON line (connections accepted,
@@ -26,6 +28,7 @@ import argparse
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -34,10 +37,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _common import BULK_BLOCK, make_lines
 
+DEMO_CERT = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    "examples",
+    "certs",
+    "demo-server.pem",
+)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("lines", "bulk", "accept"))
+    parser.add_argument("mode", choices=("lines", "bulk", "tlsbulk", "accept"))
     parser.add_argument("--lines", type=int, default=200_000)
     parser.add_argument("--line-length", type=int, default=80)
     parser.add_argument("--bytes", type=int, default=200_000_000)
@@ -50,6 +60,9 @@ def main() -> int:
     lock = threading.Lock()
     stop = threading.Event()
 
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if args.mode == "tlsbulk":
+        tls.load_cert_chain(DEMO_CERT)
     srv = socket.create_server(("127.0.0.1", 0), backlog=4096)
     srv.settimeout(0.2)  # so that the loop sees ``stop`` and the deadline
     print(srv.getsockname()[1], flush=True)
@@ -78,6 +91,8 @@ def main() -> int:
             continue
         conn.settimeout(30.0)  # a client that stops reading cannot hang us
         try:
+            if args.mode == "tlsbulk":
+                conn = tls.wrap_socket(conn, server_side=True)
             if args.mode == "lines":
                 conn.sendall(payload)
             else:
@@ -87,6 +102,7 @@ def main() -> int:
                     left -= len(block)
                 if left:
                     conn.sendall(block[:left])
+            # (TLS: no close_notify; every client takes the TCP EOF as the end)
             conn.shutdown(socket.SHUT_WR)
         except OSError:
             with lock:

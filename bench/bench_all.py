@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Runs bench_fgets.py, bench_fread.py and bench_connect.py (each in its own process,
-one after the other) and prints one table: each side's median rate, phpstreams/bare
+"""Runs bench_fgets.py, bench_fread.py, bench_connect.py and bench_tls_fread.py (each in
+its own process, one after the other) and prints one table: each side's median rate, phpstreams/bare
 with its target, and phpstreams/PHP.
 
     python bench/bench_all.py [--quick] [--json | --markdown] [--rounds N] [--no-php]
@@ -25,7 +25,7 @@ sys.path.insert(0, HERE)
 
 from _common import BARE, PHP, PHPSTREAMS, environment, find_php, log  # noqa: E402
 
-BENCHES = ("fgets", "fread", "connect")
+BENCHES = ("fgets", "fread", "connect", "tls_fread")
 
 
 def run_one(name: str, passthrough: list[str]) -> dict[str, Any]:
