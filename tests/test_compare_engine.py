@@ -7,12 +7,12 @@ import socket
 import subprocess
 
 import pytest
+from test_parity_core import _php_or_skip
 
 from phpstreams.compare import (
     call,
     cat,
     const,
-    php_available,
     pint,
     ref,
     render_php,
@@ -199,8 +199,7 @@ def test_peers_echo_lines_refused_and_blackhole() -> None:
 
 @pytest.mark.php
 def test_php_and_python_encoders_agree() -> None:
-    if not php_available():
-        pytest.skip("php 8.2 not available")
+    _php_or_skip()
     script = _PRELUDE + "\n".join(
         f'echo json_encode(__enc({php_literal(v, PH)})), "\\n";' for v in VALUES
     )
