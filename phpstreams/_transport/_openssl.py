@@ -32,7 +32,6 @@ __all__ = [
     "error_string",
     "peek_alive",
     "peer_chain_der",
-    "release",
     "set_options",
     "set_proto_versions",
     "set_security_level",
@@ -134,8 +133,6 @@ def _check_layout() -> bool:
 
 AVAILABLE = _check_layout()
 
-# Callbacks must outlive the SSL_CTX that calls them.
-_keepalive: dict[int, Any] = {}
 
 
 def set_verify(context: ssl.SSLContext, mode: int, callback: VerifyCallback | None) -> None:
@@ -154,12 +151,10 @@ def set_verify(context: ssl.SSLContext, mode: int, callback: VerifyCallback | No
         return int(ok)
 
     c_verify = _VERIFY_CB(verify)
-    _keepalive[id(context)] = (c_verify, context)
+    # The callback must live as long as the SSL_CTX: it is kept on the context
+    # object that owns it (SSL objects keep their context alive).
+    context._phpstreams_verify = c_verify  # type: ignore[attr-defined]
     _lib.SSL_CTX_set_verify(ctx, mode, c_verify)
-
-
-def release(context: ssl.SSLContext) -> None:
-    _keepalive.pop(id(context), None)
 
 
 _SSL_CTRL_SET_MIN_PROTO_VERSION = 123
