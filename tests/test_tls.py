@@ -353,7 +353,9 @@ def test_starttls_with_aiosmtpd(certs: Certs) -> None:
         assert (fgets(fp) or b"").startswith(b"250")
         with php_diagnostics() as diags:
             assert stream_socket_enable_crypto(fp, True, STREAM_CRYPTO_METHOD_TLS_CLIENT) is False
-        assert warnings_of(diags) == ["stream_socket_enable_crypto(): SSL/TLS already set-up for this stream"]
+        assert warnings_of(diags) == [
+            "stream_socket_enable_crypto(): SSL/TLS already set-up for this stream"
+        ]
         fwrite(fp, "QUIT\r\n")
         assert (fgets(fp) or b"").startswith(b"221")
         fclose(fp)
@@ -496,7 +498,6 @@ def test_openssl_s_server_peer(certs: Certs, tmp_path: Path) -> None:
             certs.good,
             "-naccept",
             "1",
-            "-quiet",
             "-tls1_2",
         ],
         stdin=subprocess.PIPE,
@@ -504,16 +505,16 @@ def test_openssl_s_server_peer(certs: Certs, tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        ctx = stream_context_create({"ssl": {"cafile": certs.cafile}})
-        fp = False
+        assert proc.stdout is not None
+        # s_server prints ACCEPT once it listens (a probe connect would use up -naccept)
         for _ in range(50):
-            with php_diagnostics():
-                fp = stream_socket_client(
-                    f"ssl://127.0.0.1:{port}", None, None, 5, STREAM_CLIENT_CONNECT, ctx
-                )
-            if fp is not False:
+            line = proc.stdout.readline()
+            if not line or line.startswith(b"ACCEPT"):
                 break
-            time.sleep(0.1)
+        ctx = stream_context_create({"ssl": {"cafile": certs.cafile}})
+        fp = stream_socket_client(
+            f"ssl://127.0.0.1:{port}", None, None, 5, STREAM_CLIENT_CONNECT, ctx
+        )
         assert fp is not False
         assert stream_get_meta_data(fp)["crypto"]["protocol"] == "TLSv1.2"
         fwrite(fp, "to s_server\n")
@@ -521,5 +522,6 @@ def test_openssl_s_server_peer(certs: Certs, tmp_path: Path) -> None:
         out, _ = proc.communicate(timeout=10)
         assert b"to s_server" in out
     finally:
-        proc.kill()
+        if proc.poll() is None:
+            proc.kill()
         proc.wait()
