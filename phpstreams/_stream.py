@@ -389,10 +389,16 @@ class SocketStream:
         sock = self.sock
         if sock is None:
             return None
-        try:
-            return sock.recvfrom(size, flags)
-        except OSError:
-            return None
+        # PHP's recv() on a blocking socket waits for data without a timeout;
+        # waiting here keeps that true whatever O_NONBLOCK says (a TLS stream's
+        # descriptor is shared with its non-blocking TLS layer).
+        while True:
+            try:
+                return socket.socket.recvfrom(sock, size, flags | socket.MSG_DONTWAIT)
+            except OSError as exc:
+                if exc.errno not in _TRANSIENT or not self.blocked or flags & socket.MSG_OOB:
+                    return None
+            wait_fd(sock.fileno(), select.POLLIN | select.POLLPRI, -1)
 
     # -- writes ---------------------------------------------------------------
 
