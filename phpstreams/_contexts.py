@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._resource import ContextResource, StreamResource, php_type_name, require_stream
+from ._resource import (
+    ContextResource,
+    Resource,
+    StreamResource,
+    php_type_name,
+    require_stream,
+)
 
 __all__ = [
     "context_arg",
@@ -82,11 +88,7 @@ def _decode(function: str, value: object, name: str) -> ContextResource:
         if stream.context is None:
             stream.context = ContextResource()
         return stream.context
-    if (
-        isinstance(value, (ContextResource, StreamResource))
-        or value is None
-        or not hasattr(value, "_id")
-    ):
+    if not isinstance(value, Resource):
         raise TypeError(
             f"{function}(): Argument #1 (${name}) must be of type resource, "
             f"{php_type_name(value)} given"

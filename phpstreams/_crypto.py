@@ -86,7 +86,7 @@ class TLSState:
     def close(self) -> None:
         """fclose(): close_notify first when TLS is active (php_openssl_sockop_close)."""
         if self.active:
-            _openssl.shutdown_once(_sslobj(self.sslsock))
+            _openssl.shutdown_once(self.sslsock)
             self.active = False
         self.sslsock.close()
 
@@ -145,11 +145,6 @@ def report_ssl_error(exc: BaseException) -> None:
     """The warnings of a failed TLS read or write, prefixed with the PHP function."""
     for text in ssl_error_messages(exc):
         warning_here(text)
-
-
-def _sslobj(sslsock: ssl.SSLSocket) -> object:
-    """The ``_ssl._SSLSocket`` behind an SSLSocket, which holds the ``SSL *``."""
-    return getattr(sslsock, "_sslobj")  # noqa: B009
 
 
 def _warn(function: str, text: str) -> None:
@@ -435,7 +430,7 @@ def enable(function: str, stream: SocketStream, url: str | None) -> int:
     if state.is_client and ("SNI_enabled" not in options or php_truthy(options["SNI_enabled"])):
         name = options.get("peer_name", url)
         if name is not None:
-            _openssl.set_sni(_sslobj(sslsock), str(name).encode("utf-8", "surrogateescape"))
+            _openssl.set_sni(sslsock, str(name).encode("utf-8", "surrogateescape"))
     timeout = _handshake_timeout(stream, state.is_client)
     blocked = stream.blocked
     start = time.monotonic()
@@ -456,7 +451,6 @@ def enable(function: str, stream: SocketStream, url: str | None) -> int:
             return -1
         if failure is not None:
             _report(function, failure)
-            failure = None
             return -1
         if not want:
             break
@@ -467,7 +461,7 @@ def enable(function: str, stream: SocketStream, url: str | None) -> int:
     der = sslsock.getpeercert(binary_form=True)
     _capture(state, der)
     if not _verify_peer_policy(function, state, der, url):
-        _openssl.shutdown_once(_sslobj(sslsock))
+        _openssl.shutdown_once(sslsock)
         return -1
     state.active = True
     stream.__class__ = TLSSocketStream
@@ -483,7 +477,7 @@ def disable(stream: SocketStream) -> None:
     """Deactivate: one close_notify; the stream carries plain text again."""
     state: TLSState | None = stream.tls
     if state is not None and state.active:
-        _openssl.shutdown_once(_sslobj(state.sslsock))
+        _openssl.shutdown_once(state.sslsock)
         state.active = False
         stream.__class__ = SocketStream
 
@@ -499,7 +493,7 @@ def _capture(state: TLSState, der: bytes | None) -> None:
     if php_truthy(options.get("capture_peer_cert")):
         options["peer_certificate"] = OpenSSLCertificate(der)
     if php_truthy(options.get("capture_peer_cert_chain")):
-        chain = _openssl.peer_chain_der(_sslobj(state.sslsock))
+        chain = _openssl.peer_chain_der(state.sslsock)
         options["peer_certificate_chain"] = (
             [OpenSSLCertificate(item) for item in chain] if chain else None
         )
@@ -592,9 +586,8 @@ def _verify_peer_policy(function: str, state: TLSState, der: bytes | None, url: 
     if (must_verify_peer or must_verify_name or must_verify_fingerprint) and der is None:
         _warn(function, "Could not get peer certificate")
         return False
-    assert der is not None or not (must_verify_peer or must_verify_name or must_verify_fingerprint)
     if must_verify_peer:
-        code, text = _openssl.verify_result(_sslobj(state.sslsock))
+        code, text = _openssl.verify_result(state.sslsock)
         allowed = code == _X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT and php_truthy(
             options.get("allow_self_signed")
         )

@@ -40,6 +40,7 @@ from ._xport import (
     open_server,
     persistent_pool,
     pooled,
+    read_timeout,
 )
 
 __all__ = [
@@ -338,8 +339,7 @@ def stream_socket_pair(
         code = exc.errno or 0
         warning(f"stream_socket_pair(): Failed to create sockets: [{code}]: {exc.strerror}")
         return False
-    timeout = default_socket_timeout()
-    seconds = None if timeout == -1 else float(timeout)
+    seconds = read_timeout()
     return [
         StreamResource(SocketStream(first, "generic_socket", seconds)),
         StreamResource(SocketStream(second, "generic_socket", seconds)),

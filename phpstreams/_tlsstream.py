@@ -123,7 +123,7 @@ class TLSSocketStream(SocketStream):
             return False
         if not wait_fd(sock.fileno(), select.POLLIN | select.POLLPRI, 0):
             return True
-        return peek_alive(getattr(self._state().sslsock, "_sslobj"))  # noqa: B009
+        return peek_alive(self._state().sslsock)
 
     def absorb_pending(self) -> None:
         """php_openssl_sockop_cast for select(): decrypted bytes OpenSSL holds

@@ -29,7 +29,7 @@ from ._resource import ContextResource, StreamResource
 from ._stream import SocketStream
 from ._values import php_int, php_truthy
 
-__all__ = ["open_client", "open_server", "persistent_pool", "stream_type_of"]
+__all__ = ["open_client", "open_server", "persistent_pool", "read_timeout", "stream_type_of"]
 
 _STREAM_TYPES = {"udp": "udp_socket", "unix": "unix_socket", "udg": "udg_socket"}
 # PHP: with ext/openssl loaded, tcp is served by the OpenSSL factory, hence the name.
@@ -54,7 +54,7 @@ def _has_socket_option(context: ContextResource | None, name: str) -> bool:
     return context is not None and name in context.options.get("socket", {})
 
 
-def _read_timeout() -> float | None:
+def read_timeout() -> float | None:
     """A new socket stream's read timeout: default_socket_timeout as it is now."""
     seconds = default_socket_timeout()
     return None if seconds == -1 else float(seconds)
@@ -98,7 +98,7 @@ def open_client(
 ) -> SocketStream:
     """php_stream_xport_create for a client. ``timeout`` None waits forever."""
     transport, rest = _split(address)
-    stream = SocketStream(None, stream_type_of(transport), _read_timeout(), context)
+    stream = SocketStream(None, stream_type_of(transport), read_timeout(), context)
     stream.connect_timeout = timeout
     if stream.stream_type == _TCP_TYPE:
         stream.url_name = url_name(rest)
@@ -130,9 +130,10 @@ def _enable_on_connect(function: str, stream: SocketStream, transport: str) -> N
     """ssl://, tls://, tlsv1.x://: the handshake right after the connect (xp_ssl.c)."""
     options = stream.context.options.get("ssl", {}) if stream.context is not None else {}
     method = transport_method(transport, options)
-    if crypto_setup(function, stream, method, None) and crypto_enable(
-        function, stream, stream.url_name
-    ) > 0:
+    if (
+        crypto_setup(function, stream, method, None)
+        and crypto_enable(function, stream, stream.url_name) > 0
+    ):
         return
     warning(f"{function}(): Failed to enable crypto")
     stream.close()
@@ -233,7 +234,7 @@ def open_server(
 ) -> SocketStream:
     """php_stream_xport_create for a server: bind, then listen."""
     transport, rest = _split(address)
-    stream = SocketStream(None, stream_type_of(transport), _read_timeout(), context)
+    stream = SocketStream(None, stream_type_of(transport), read_timeout(), context)
     if transport in _TLS_TRANSPORTS:
         options = context.options.get("ssl", {}) if context is not None else {}
         # PHP: accepted connections handshake with the method, client bit removed

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import _socket
 import errno
+import os
 import select
 import socket
 import time
@@ -118,8 +119,6 @@ def _connect_one(
 
 
 def _strerror(err: int) -> str:
-    import os
-
     return os.strerror(err)
 
 

@@ -101,11 +101,13 @@ def _ctx_pointer(context: ssl.SSLContext) -> int:
     return int(ctypes.c_void_p.from_address(id(context) + _HEADER).value or 0)
 
 
-def _ssl_pointer(sslobj: object) -> int:
-    return int(
-        ctypes.c_void_p.from_address(id(sslobj) + _HEADER + ctypes.sizeof(ctypes.c_void_p)).value
-        or 0
-    )
+def _ssl_pointer(sslsock: ssl.SSLSocket) -> int:
+    """The ``SSL *`` of an SSLSocket: held by its ``_ssl._SSLSocket`` after one pointer."""
+    sslobj = getattr(sslsock, "_sslobj")  # noqa: B009
+    if sslobj is None:
+        raise ValueError("the SSL socket is closed")
+    address = id(sslobj) + _HEADER + ctypes.sizeof(ctypes.c_void_p)
+    return int(ctypes.c_void_p.from_address(address).value or 0)
 
 
 def _check_layout() -> bool:
@@ -123,7 +125,7 @@ def _check_layout() -> bool:
     a, b = socket.socketpair()
     try:
         obj = context.wrap_socket(a, do_handshake_on_connect=False, server_hostname="x")
-        ok = bool(_lib.SSL_get_SSL_CTX(_ssl_pointer(getattr(obj, "_sslobj"))) == ctx)  # noqa: B009
+        ok = bool(_lib.SSL_get_SSL_CTX(_ssl_pointer(obj)) == ctx)
         obj.close()
     finally:
         a.close()
@@ -132,7 +134,6 @@ def _check_layout() -> bool:
 
 
 AVAILABLE = _check_layout()
-
 
 
 def set_verify(context: ssl.SSLContext, mode: int, callback: VerifyCallback | None) -> None:
@@ -231,22 +232,22 @@ def clear_errors() -> None:
     _lib.ERR_clear_error()
 
 
-def set_sni(sslobj: object, name: bytes) -> None:
+def set_sni(sslsock: ssl.SSLSocket, name: bytes) -> None:
     """SSL_set_tlsext_host_name, for any name (Python's ssl skips IP literals)."""
-    _lib.SSL_ctrl(_ssl_pointer(sslobj), _SSL_CTRL_SET_TLSEXT_HOSTNAME, 0, name)
+    _lib.SSL_ctrl(_ssl_pointer(sslsock), _SSL_CTRL_SET_TLSEXT_HOSTNAME, 0, name)
 
 
-def shutdown_once(sslobj: object) -> None:
+def shutdown_once(sslsock: ssl.SSLSocket) -> None:
     """One SSL_shutdown(): send close_notify without waiting for the peer's."""
-    _lib.SSL_shutdown(_ssl_pointer(sslobj))
+    _lib.SSL_shutdown(_ssl_pointer(sslsock))
     _lib.ERR_clear_error()
 
 
-def peek_alive(sslobj: object) -> bool:
+def peek_alive(sslsock: ssl.SSLSocket) -> bool:
     """The TLS liveness probe of xp_ssl.c: SSL_peek one byte, judge its error."""
     import errno as _errno
 
-    ssl_ptr = _ssl_pointer(sslobj)
+    ssl_ptr = _ssl_pointer(sslsock)
     buf = ctypes.create_string_buffer(1)
     ctypes.set_errno(0)
     n = _lib.SSL_peek(ssl_ptr, buf, 1)
@@ -260,8 +261,8 @@ def peek_alive(sslobj: object) -> bool:
     return err in (2, 3)  # SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE
 
 
-def verify_result(sslobj: object) -> tuple[int, str]:
-    code = int(_lib.SSL_get_verify_result(_ssl_pointer(sslobj)))
+def verify_result(sslsock: ssl.SSLSocket) -> tuple[int, str]:
+    code = int(_lib.SSL_get_verify_result(_ssl_pointer(sslsock)))
     text = _lib.X509_verify_cert_error_string(code) or b""
     return code, text.decode("latin-1")
 
@@ -295,11 +296,11 @@ def error_string(code: int) -> str:
     return buf.value.decode("latin-1")
 
 
-def peer_chain_der(sslobj: object) -> list[bytes] | None:
+def peer_chain_der(sslsock: ssl.SSLSocket) -> list[bytes] | None:
     """SSL_get_peer_cert_chain, each certificate as DER; None when there is none."""
     if not AVAILABLE:
         return None
-    chain = _lib.SSL_get_peer_cert_chain(_ssl_pointer(sslobj))
+    chain = _lib.SSL_get_peer_cert_chain(_ssl_pointer(sslsock))
     if not chain:
         return None
     out = []
