@@ -435,7 +435,10 @@ def enable(function: str, stream: SocketStream, url: str | None) -> int:
     blocked = stream.blocked
     start = time.monotonic()
     while True:
-        failure: BaseException | None = None
+        # The error is kept as its warning texts, not as the exception: an
+        # exception held past its except block ties this frame (and the
+        # caller's streams) into a reference cycle.
+        failure: list[str] | None = None
         want = 0
         try:
             sslsock.do_handshake()
@@ -444,13 +447,14 @@ def enable(function: str, stream: SocketStream, url: str | None) -> int:
         except ssl.SSLWantWriteError:
             want = 0x4  # POLLOUT
         except (ssl.SSLError, OSError) as exc:
-            failure = exc
+            failure = ssl_error_messages(exc)
         elapsed = time.monotonic() - start
         if timeout is not None and elapsed > timeout:
             _warn(function, "SSL: Handshake timed out")
             return -1
         if failure is not None:
-            _report(function, failure)
+            for text in failure:
+                _warn(function, text)
             return -1
         if not want:
             break
@@ -466,11 +470,6 @@ def enable(function: str, stream: SocketStream, url: str | None) -> int:
     state.active = True
     stream.__class__ = TLSSocketStream
     return 1
-
-
-def _report(function: str, exc: BaseException) -> None:
-    for text in ssl_error_messages(exc):
-        _warn(function, text)
 
 
 def disable(stream: SocketStream) -> None:
