@@ -518,6 +518,7 @@ def test_openssl_s_server_peer(certs: Certs, tmp_path: Path) -> None:
         assert fp is not False
         assert stream_get_meta_data(fp)["crypto"]["protocol"] == "TLSv1.2"
         fwrite(fp, "to s_server\n")
+        time.sleep(0.3)  # let s_server read and print the line before our close_notify
         fclose(fp)
         out, _ = proc.communicate(timeout=10)
         assert b"to s_server" in out
