@@ -127,13 +127,9 @@ def blackhole_port() -> Iterator[int]:
 def _fresh_php_state() -> Iterator[None]:
     """Each test starts as a fresh PHP process would: no last error, default ini."""
     from phpstreams import error_clear_last, ini_set
-    from phpstreams._xport import persistent_pool
+    from phpstreams.core import persistent
 
     error_clear_last()
     yield
     ini_set("default_socket_timeout", "60")
-    for resource in list(persistent_pool.values()):
-        if resource._stream is not None:
-            resource._stream.close()
-            resource._stream = None
-    persistent_pool.clear()
+    persistent.clear()

@@ -30,7 +30,7 @@ def test_select_over_a_thousand_streams() -> None:
             assert pair is not False
             pairs.append(pair)
         # descriptors above 1024 are the ones select.select() could not watch
-        assert max(p[0]._stream.sock.fileno() for p in pairs) > 1024  # type: ignore[union-attr]
+        assert max(p[0].stream.fileno() for p in pairs) > 1024  # type: ignore[union-attr]
         for index in (0, 700, COUNT - 1):
             assert fwrite(pairs[index][1], "x") == 1
         read = [p[0] for p in pairs]

@@ -136,7 +136,7 @@ def test_backlog_and_reuseport_options() -> None:
     ctx = stream_context_create({"socket": {"backlog": 1, "so_reuseport": True}})
     srv = stream_socket_server("tcp://127.0.0.1:0", None, None, 12, ctx)
     assert srv is not False
-    sock = srv._stream.sock  # type: ignore[union-attr]
+    sock = srv.stream.transport.sock  # type: ignore[union-attr]
     assert sock is not None
     assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
     assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) == 1
@@ -166,7 +166,7 @@ def test_tcp_nodelay_on_client_and_accepted() -> None:
     conn = stream_socket_accept(srv, 1)
     for fp in (client, conn):
         assert fp is not False
-        sock = fp._stream.sock  # type: ignore[union-attr]
+        sock = fp.stream.transport.sock  # type: ignore[union-attr]
         assert sock is not None and sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
 
 

@@ -1,11 +1,13 @@
 """Opening client and server streams: php-src main/streams/transports.c.
 
 Theory of operation: :func:`open_client` and :func:`open_server` are PHP's
-``php_stream_xport_create``. A persistent key is looked up first (a live pooled
-stream is returned as it is; a dead one is closed and replaced); then the
-transport is split off the address and the per-transport work done: inet
-transports parse ``host:port`` and go through the connect loop of
-:mod:`._transport`, unix ones take the path verbatim. Failures raise
+``php_stream_xport_create``: the transport is split off the address and the
+per-transport work done: inet transports parse ``host:port`` and go through the
+connect loop of :mod:`phpstreams.transport.net`, unix ones take the path
+verbatim. The crypto transports (``ssl://``, ``tls://``...) are ext/openssl's
+in PHP: here :mod:`phpstreams.tls` registers them (:func:`register_crypto`),
+as ext/openssl registers its socket factory, and they handshake right after the
+connect (clients) or inside accept (servers). Failures raise
 :class:`XportError` with PHP's errno/errstr; the warnings PHP emits on the way
 (DNS failure, bindto problems, long unix paths) are emitted here, with the
 calling function's name.
@@ -13,35 +15,72 @@ calling function's name.
 
 from __future__ import annotations
 
-import os
 import socket
-from typing import Any
+from typing import Any, Protocol
 
-from . import _transport
-from ._address import AddressError, parse_inet_address, split_transport
-from ._crypto import CLIENT, transport_method, url_name
-from ._crypto import enable as crypto_enable
-from ._crypto import setup as crypto_setup
-from ._diagnostics import notice, warning
-from ._failures import XportError, php_error_of
-from ._ini import default_socket_timeout
-from ._resource import ContextResource, StreamResource
-from ._stream import SocketStream
-from ._values import php_int, php_truthy
+from ..transport import net
+from ..transport.socket import SocketTransport
+from .address import (
+    CRYPTO_TRANSPORTS,
+    AddressError,
+    parse_inet_address,
+    split_network_address,
+    split_transport,
+)
+from .diagnostics import notice, warning
+from .errors import XportError, php_error_of, strerror
+from .resources import ContextResource
+from .stream import Stream
+from .timeouts import read_timeout
+from .values import php_int, php_truthy
 
-__all__ = ["open_client", "open_server", "persistent_pool", "read_timeout", "stream_type_of"]
+__all__ = [
+    "TCP_STREAM_TYPE",
+    "CryptoHooks",
+    "accept_client",
+    "format_sockaddr",
+    "open_client",
+    "open_pair",
+    "open_server",
+    "register_crypto",
+    "sendto_target",
+]
 
 _STREAM_TYPES = {"udp": "udp_socket", "unix": "unix_socket", "udg": "udg_socket"}
 # PHP: with ext/openssl loaded, tcp is served by the OpenSSL factory, hence the name.
-_TCP_TYPE = "tcp_socket/ssl"
+TCP_STREAM_TYPE = "tcp_socket/ssl"
 _UNIX_PATH_MAX = 108
-_TLS_TRANSPORTS = frozenset({"ssl", "tls", "tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3"})
 
-persistent_pool: dict[str, StreamResource] = {}
+
+class CryptoHooks(Protocol):
+    """What the TLS layer does for the crypto transports."""
+
+    def connected(self, function: str, stream: Stream, transport: str) -> None:
+        """The handshake of a client just connected; raises XportError on failure."""
+
+    def server_method(self, transport: str, context: ContextResource | None) -> int:
+        """The crypto method an ssl:// server's accepted clients handshake with."""
+
+    def accepted(self, function: str, stream: Stream, method: int) -> bool:
+        """The handshake of an accepted client; False (warnings emitted) on failure."""
+
+
+_crypto: CryptoHooks | None = None
+
+
+def register_crypto(hooks: CryptoHooks) -> None:
+    """php_stream_xport_register for ext/openssl's transports."""
+    global _crypto
+    _crypto = hooks
+
+
+def _crypto_hooks() -> CryptoHooks:
+    assert _crypto is not None, "phpstreams.tls registers the crypto transports"
+    return _crypto
 
 
 def stream_type_of(transport: str) -> str:
-    return _STREAM_TYPES.get(transport, _TCP_TYPE)
+    return _STREAM_TYPES.get(transport, TCP_STREAM_TYPE)
 
 
 def _socket_option(context: ContextResource | None, name: str) -> Any:
@@ -52,12 +91,6 @@ def _socket_option(context: ContextResource | None, name: str) -> Any:
 
 def _has_socket_option(context: ContextResource | None, name: str) -> bool:
     return context is not None and name in context.options.get("socket", {})
-
-
-def read_timeout() -> float | None:
-    """A new socket stream's read timeout: default_socket_timeout as it is now."""
-    seconds = default_socket_timeout()
-    return None if seconds == -1 else float(seconds)
 
 
 def _unix_path(function: str, path: str) -> bytes:
@@ -72,21 +105,6 @@ def _unix_path(function: str, path: str) -> bytes:
     return raw
 
 
-def pooled(key: str) -> StreamResource | None:
-    """A live persistent stream for ``key``; a dead one is closed and forgotten."""
-    resource = persistent_pool.get(key)
-    if resource is None:
-        return None
-    stream = resource._stream
-    if stream is not None and stream.sock is not None and stream._alive():
-        return resource
-    del persistent_pool[key]
-    if stream is not None:
-        stream.close()
-    resource._stream = None
-    return None
-
-
 def open_client(
     function: str,
     address: str,
@@ -95,12 +113,12 @@ def open_client(
     asynchronous: bool,
     timeout: float | None,
     context: ContextResource | None,
-) -> SocketStream:
+) -> Stream:
     """php_stream_xport_create for a client. ``timeout`` None waits forever."""
     transport, rest = _split(address)
-    stream = SocketStream(None, stream_type_of(transport), read_timeout(), context)
+    stream = Stream(None, stream_type_of(transport), read_timeout(), context)
     stream.connect_timeout = timeout
-    if stream.stream_type == _TCP_TYPE:
+    if stream.stream_type == TCP_STREAM_TYPE:
         stream.url_name = url_name(rest)
     if not connect:
         return stream
@@ -110,34 +128,32 @@ def open_client(
         if transport in ("unix", "udg"):
             socktype = socket.SOCK_STREAM if transport == "unix" else socket.SOCK_DGRAM
             path = _unix_path(function, rest)
-            stream.sock = _transport.connect_unix(
-                path, socktype, timeout, asynchronous=asynchronous
-            )
+            sock = net.connect_unix(path, socktype, timeout, asynchronous=asynchronous)
         else:
-            stream.sock = _connect_inet(function, transport, rest, timeout, asynchronous, context)
+            sock = _connect_inet(function, transport, rest, timeout, asynchronous, context)
     except (OSError, AddressError, XportError) as exc:
         failure = php_error_of(exc)
         if isinstance(exc, socket.gaierror):
             warning(f"{function}(): {failure[1]}")
     else:
-        if transport in _TLS_TRANSPORTS:
-            _enable_on_connect(function, stream, transport)
+        stream.transport = SocketTransport(sock)
+        if transport in CRYPTO_TRANSPORTS:
+            _crypto_hooks().connected(function, stream, transport)
         return stream
     raise XportError(*failure)
 
 
-def _enable_on_connect(function: str, stream: SocketStream, transport: str) -> None:
-    """ssl://, tls://, tlsv1.x://: the handshake right after the connect (xp_ssl.c)."""
-    options = stream.context.options.get("ssl", {}) if stream.context is not None else {}
-    method = transport_method(transport, options)
-    if (
-        crypto_setup(function, stream, method, None)
-        and crypto_enable(function, stream, stream.url_name) > 0
-    ):
-        return
-    warning(f"{function}(): Failed to enable crypto")
-    stream.close()
-    raise XportError(0, None)
+def url_name(address: str) -> str | None:
+    """php_openssl_get_url_name: the host of ``host:port`` with trailing dots removed.
+
+    PHP 8.2.36 finds no name in a bracketed IPv6 address: no SNI is sent and,
+    without ``peer_name``, the name check fails silently.
+    """
+    if address.startswith("["):
+        return None
+    host = address.split(":", 1)[0]
+    host = host.rstrip(".")
+    return host or None
 
 
 def _split(address: str) -> tuple[str, str]:
@@ -162,7 +178,7 @@ def _connect_inet(
     socktype = socket.SOCK_DGRAM if udp else socket.SOCK_STREAM
     if context is None or not context.options.get("socket"):
         # no socket options: nothing to set on the socket before its connect
-        return _transport.connect_inet(
+        return net.connect_inet(
             target.host, target.port, socktype, timeout, asynchronous=asynchronous
         )
     bind_host: str | None = None
@@ -192,7 +208,7 @@ def _connect_inet(
         # PHP: an IPv4 bindto passes over the IPv6 addresses of the target
         return bind_host is not None and family == socket.AF_INET6 and ":" not in bind_host
 
-    return _transport.connect_inet(
+    return net.connect_inet(
         target.host,
         target.port,
         socket.SOCK_DGRAM if udp else socket.SOCK_STREAM,
@@ -225,30 +241,29 @@ def _bind_local(function: str, sock: socket.socket, family: int, host: str, port
     try:
         sock.bind(local)
     except OSError as exc:
-        reason = os.strerror(exc.errno or 0)
+        reason = strerror(exc.errno or 0)
         warning(f"{function}(): Failed to bind to '{host}:{port}', system said: {reason}")
 
 
 def open_server(
     function: str, address: str, *, bind: bool, listen: bool, context: ContextResource | None
-) -> SocketStream:
+) -> Stream:
     """php_stream_xport_create for a server: bind, then listen."""
     transport, rest = _split(address)
-    stream = SocketStream(None, stream_type_of(transport), read_timeout(), context)
-    if transport in _TLS_TRANSPORTS:
-        options = context.options.get("ssl", {}) if context is not None else {}
-        # PHP: accepted connections handshake with the method, client bit removed
-        stream.accept_method = transport_method(transport, options) & ~CLIENT
+    stream = Stream(None, stream_type_of(transport), read_timeout(), context)
+    if transport in CRYPTO_TRANSPORTS:
+        stream.accept_method = _crypto_hooks().server_method(transport, context)
     if not bind:
         return stream
     # PHP never reports a bind errno for servers: only errstr, when there is one.
     failure: str | None = None
+    sock: socket.socket | None = None
     try:
         if transport in ("unix", "udg"):
             socktype = socket.SOCK_STREAM if transport == "unix" else socket.SOCK_DGRAM
-            stream.sock = _transport.bind_unix(_unix_path(function, rest), socktype)
+            sock = net.bind_unix(_unix_path(function, rest), socktype)
         else:
-            stream.sock = _bind_inet(rest, transport == "udp", context)
+            sock = _bind_inet(rest, transport == "udp", context)
     except socket.gaierror as exc:
         failure = php_error_of(exc)[1]
         warning(f"{function}(): {failure}")
@@ -258,18 +273,21 @@ def open_server(
             failure = php_error_of(exc)[1]
     except AddressError as exc:
         failure = exc.errstr
-    if stream.sock is None:
+    if sock is None:
         raise XportError(0, failure)
     if listen:
         backlog = 32
         if _has_socket_option(context, "backlog"):
             backlog = php_int(_socket_option(context, "backlog"))
+        listening = True
         try:
-            stream.sock.listen(backlog)
+            sock.listen(backlog)
         except OSError:
-            stream.close()
-        if stream.sock is None:
+            listening = False
+        if not listening:
+            sock.close()
             raise XportError(0, None)  # PHP: listen() failures carry no text
+    stream.transport = SocketTransport(sock)
     return stream
 
 
@@ -289,18 +307,84 @@ def _bind_inet(rest: str, udp: bool, context: ContextResource | None) -> socket.
         if broadcast:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
 
-    return _transport.bind_inet(
+    return net.bind_inet(
         target.host, target.port, socket.SOCK_DGRAM if udp else socket.SOCK_STREAM, prepare
     )
 
 
-def client_timeout(timeout: float | None) -> float | None:
-    """The connect budget stream_socket_client uses (PHP 8.2.36, GH-11175).
+def accept_client(function: str, server: Stream, wait_ms: int) -> tuple[Stream, str] | None:
+    """php_stream_xport_accept: the accepted stream and its peer's name, or None
+    (PHP's warnings emitted). ssl:// servers handshake inside accept."""
+    if server.transport is None:
+        # PHP: poll() on fd -1 waits out the timeout, then reports it
+        net.wait_nothing(wait_ms)
+        warning(f"{function}(): Accept failed: Connection timed out")
+        return None
+    try:
+        client, addr = net.accept(server.transport.sock, wait_ms)
+    except OSError as exc:
+        _, text = php_error_of(exc)
+        warning(f"{function}(): Accept failed: {text or 'Unknown error'}")
+        return None
+    transport = SocketTransport(client)
+    nodelay = php_truthy(_socket_option(server.context, "tcp_nodelay"))
+    if nodelay and client.family != socket.AF_UNIX:
+        transport.set_nodelay()
+    accepted = Stream(transport, server.stream_type, server.timeout, server.context)
+    if server.accept_method is not None and not _crypto_hooks().accepted(
+        function, accepted, server.accept_method
+    ):
+        accepted.close()
+        warning(f"{function}(): Accept failed: Success")
+        return None
+    return accepted, format_sockaddr(client.family, addr)
 
-    A negative or huge timeout means "no timeout given", which the transport
-    turns into default_socket_timeout; a negative default waits forever.
-    """
-    if timeout is None or timeout < 0 or timeout >= 2**64 / 1e6:
-        seconds = float(default_socket_timeout())
-        return None if seconds < 0 else seconds
-    return timeout
+
+def open_pair(function: str, domain: int, type: int, protocol: int) -> tuple[Stream, Stream] | None:
+    """stream_socket_pair: two connected ``generic_socket`` streams, or None (warned)."""
+    try:
+        first, second = socket.socketpair(domain, type, protocol)
+    except OSError as exc:
+        code = exc.errno or 0
+        warning(f"{function}(): Failed to create sockets: [{code}]: {strerror(code)}")
+        return None
+    seconds = read_timeout()
+    return (
+        Stream(SocketTransport(first), "generic_socket", seconds),
+        Stream(SocketTransport(second), "generic_socket", seconds),
+    )
+
+
+def format_sockaddr(family: int, addr: object) -> str:
+    """php-src main/network.c: php_network_populate_name_from_sockaddr."""
+    if family == socket.AF_INET6 and isinstance(addr, tuple):
+        return f"[{addr[0]}]:{addr[1]}"
+    if family == socket.AF_INET and isinstance(addr, tuple):
+        return f"{addr[0]}:{addr[1]}"
+    if isinstance(addr, bytes):
+        return addr.decode("utf-8", "surrogateescape")
+    return str(addr)
+
+
+def sendto_target(function: str, address: str) -> tuple[object, ...] | None:
+    """The sockaddr for a stream_socket_sendto target: a numeric address first,
+    else resolved; None (PHP's warnings emitted) when there is none."""
+    split = split_network_address(address)
+    if split is None:
+        warning(f"{function}(): Failed to parse `{address}' into a valid network address")
+        return None
+    host, port = split
+    numeric = net.numeric_sockaddr(host, port)
+    if numeric is not None:
+        return numeric
+    try:
+        resolved = net.resolve(host, socket.SOCK_DGRAM)
+    except socket.gaierror as exc:
+        text = php_error_of(exc)[1]
+    else:
+        sockaddr = resolved[0][1]
+        return (sockaddr[0], port, *sockaddr[2:])
+    warning(f"{function}(): {text}")
+    warning(f"{function}(): Failed to resolve `{host}': {text}")
+    warning(f"{function}(): Failed to parse `{address}' into a valid network address")
+    return None

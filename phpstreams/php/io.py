@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import socket as _socket
 from typing import Any, Literal
 
-from ._address import split_network_address
-from ._constants import STREAM_OOB, STREAM_PEEK, STREAM_SHUT_RD, STREAM_SHUT_RDWR, STREAM_SHUT_WR
-from ._diagnostics import notice, warning
-from ._failures import php_error_of
-from ._ref import Ref, assign
-from ._resource import StreamResource, require_stream
-from ._sockets import format_sockaddr
-from ._stream import CHUNK_SIZE
-from ._transport import resolve
-from ._values import to_bytes
-from ._xport import persistent_pool
+from ..core import persistent as pool
+from ..core.diagnostics import notice, warning
+from ..core.errors import strerror
+from ..core.opening import format_sockaddr, sendto_target
+from ..core.readbuffer import CHUNK_SIZE
+from ..core.ref import Ref, assign
+from ..core.stream import StreamResource, require_stream
+from ..core.timeouts import stream_timeout
+from ..core.values import to_bytes
+from .constants import STREAM_OOB, STREAM_PEEK, STREAM_SHUT_RD, STREAM_SHUT_RDWR, STREAM_SHUT_WR
 
 __all__ = [
     "fclose",
@@ -35,7 +32,7 @@ Data = bytes | bytearray | memoryview | str
 
 def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
     """PHP's ``fread()`` on a socket: what the buffer and at most one recv() yield."""
-    s = stream._stream if stream.__class__ is StreamResource else None
+    s = stream.stream if stream.__class__ is StreamResource else None
     if s is None:
         s = require_stream("fread", stream)
     if length <= 0:
@@ -46,17 +43,13 @@ def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
 
 def fgets(stream: StreamResource, length: int | None = None) -> bytes | Literal[False]:
     """PHP's ``fgets()``: a line with its ``\\n``, or at most length-1 bytes."""
-    # Hot path: one attribute lookup and a find() when a whole line is buffered.
-    s = stream._stream if stream.__class__ is StreamResource else None
+    s = stream.stream if stream.__class__ is StreamResource else None
     if s is None:
         s = require_stream("fgets", stream)
     if length is None:
-        buf = s._buf
-        pos = s._pos
-        eol = buf.find(b"\n", pos) + 1
-        if eol:
-            s._pos = eol
-            return buf[pos:eol]
+        line = s.line()  # the common case: a whole line is buffered
+        if line is not None:
+            return line
     elif length <= 0:
         raise ValueError("fgets(): Argument #2 ($length) must be greater than 0")
     line = s.get_line(length)
@@ -82,7 +75,7 @@ def _write(
         code = error
         notice(
             f"{function}(): Send of {len(payload) - written} bytes failed with "
-            f"errno={code} {os.strerror(code)}"
+            f"errno={code} {strerror(code)}"
         )
         if written == 0:
             return False
@@ -102,11 +95,9 @@ def fputs(stream: StreamResource, data: Data, length: int | None = None) -> int 
 def fclose(stream: StreamResource) -> bool:
     """PHP's ``fclose()``; a persistent stream is really closed, for every holder."""
     s = require_stream("fclose", stream)
-    key = stream._persistent_key
-    if key is not None and persistent_pool.get(key) is stream:
-        del persistent_pool[key]
+    pool.release(stream)
     s.close()
-    stream._stream = None
+    stream.stream = None
     return True
 
 
@@ -120,23 +111,14 @@ def stream_set_timeout(
 ) -> bool:
     """PHP's ``stream_set_timeout()``; also clears ``timed_out``."""
     s = require_stream("stream_set_timeout", stream)
-    usec = 0
-    if microseconds is not None:
-        # C division: truncates toward zero
-        seconds += int(microseconds / 1_000_000)
-        usec = int(microseconds - int(microseconds / 1_000_000) * 1_000_000)
-    ms = seconds * 1000 + int(usec / 1000)
-    s.timeout = None if (seconds == -1 or ms < 0) else ms / 1000
+    s.timeout = stream_timeout(seconds, microseconds)
     s.timed_out = False
     return True
 
 
 def stream_set_blocking(stream: StreamResource, enable: bool) -> bool:
     """PHP's ``stream_set_blocking()``."""
-    s = require_stream("stream_set_blocking", stream)
-    s.blocked = bool(enable)
-    if s.sock is not None:
-        s.sock.setblocking(bool(enable))
+    require_stream("stream_set_blocking", stream).set_blocking(bool(enable))
     return True
 
 
@@ -188,15 +170,12 @@ def stream_socket_recvfrom(
     assign(address, None)
     if length <= 0:
         raise ValueError("stream_socket_recvfrom(): Argument #2 ($length) must be greater than 0")
-    raw_flags = (_socket.MSG_OOB if flags & STREAM_OOB else 0) | (
-        _socket.MSG_PEEK if flags & STREAM_PEEK else 0
-    )
-    received = s.recv_raw(length, raw_flags)
+    received = s.recv_raw(length, bool(flags & STREAM_OOB), bool(flags & STREAM_PEEK))
     if received is None:
         return False
     data, peer = received
-    if address is not None and s.sock is not None:
-        address.value = format_sockaddr(s.sock.family, peer) if peer else ""
+    if address is not None and s.transport is not None:
+        address.value = format_sockaddr(s.transport.family, peer) if peer else ""
     return data
 
 
@@ -207,43 +186,16 @@ def stream_socket_sendto(
     s = require_stream("stream_socket_sendto", socket)
     target: tuple[Any, ...] | None = None
     if address:
-        target = _sendto_target(address)
+        target = sendto_target("stream_socket_sendto", address)
         if target is None:
-            warning(
-                f"stream_socket_sendto(): Failed to parse `{address}' into a valid network address"
-            )
             return False
     try:
-        return s.send_raw(to_bytes(data), _socket.MSG_OOB if flags & STREAM_OOB else 0, target)
+        return s.send_raw(to_bytes(data), bool(flags & STREAM_OOB), target)
     except OSError as exc:
         code = exc.errno or 0
     # PHP: the message ends with a newline, and the result is -1
-    warning(f"stream_socket_sendto(): {os.strerror(code)}\n")
+    warning(f"stream_socket_sendto(): {strerror(code)}\n")
     return -1
-
-
-def _sendto_target(address: str) -> tuple[Any, ...] | None:
-    """The sockaddr for a sendto target: a numeric address first, else resolved."""
-    split = split_network_address(address)
-    if split is None:
-        return None
-    host, port = split
-    for numeric in (_socket.AF_INET6, _socket.AF_INET):
-        try:
-            _socket.inet_pton(numeric, host)
-        except (OSError, ValueError):
-            continue
-        return (host, port, 0, 0) if numeric == _socket.AF_INET6 else (host, port)
-    try:
-        resolved = resolve(host, _socket.SOCK_DGRAM)
-    except _socket.gaierror as exc:
-        text = php_error_of(exc)[1]
-    else:
-        sockaddr = resolved[0][1]
-        return (sockaddr[0], port, *sockaddr[2:])
-    warning(f"stream_socket_sendto(): {text}")
-    warning(f"stream_socket_sendto(): Failed to resolve `{host}': {text}")
-    return None
 
 
 def stream_socket_shutdown(stream: StreamResource, mode: int) -> bool:

@@ -21,17 +21,28 @@ from collections.abc import Callable
 from typing import Any
 
 __all__ = [
+    "SELECT_EXCEPT",
+    "SELECT_READ",
+    "SELECT_WRITE",
     "Deadline",
     "accept",
     "bind_inet",
     "bind_unix",
     "connect_inet",
     "connect_unix",
+    "numeric_sockaddr",
+    "poll_many",
     "resolve",
     "wait_fd",
+    "wait_nothing",
 ]
 
 SockAddr = Any  # the address tuple (or bytes path) a socket method takes
+
+# The poll() events Linux's select() reports in its read, write and except sets.
+SELECT_READ = select.POLLIN | select.POLLHUP | select.POLLERR
+SELECT_WRITE = select.POLLOUT | select.POLLERR
+SELECT_EXCEPT = select.POLLPRI
 
 
 class Deadline:
@@ -52,19 +63,36 @@ class Deadline:
         return self._end is not None and time.monotonic() >= self._end
 
 
-def poll_ms(seconds: float | None) -> int:
-    """A timeout in seconds as PHP's poll gets it: whole milliseconds, -1 for none."""
-    if seconds is None or seconds < 0:
-        return -1
-    return int(seconds * 1000)
-
-
 def wait_fd(fd: int, events: int, timeout_ms: int) -> int:
     """poll() one descriptor; returns the events seen, 0 on timeout."""
     poller = select.poll()
     poller.register(fd, events)
     ready = poller.poll(timeout_ms)
     return ready[0][1] if ready else 0
+
+
+def poll_many(interest: dict[int, int], timeout_ms: int) -> dict[int, int]:
+    """poll() many descriptors (fd -> events); returns fd -> events seen."""
+    poller = select.poll()
+    for fd, events in interest.items():
+        poller.register(fd, events)
+    return dict(poller.poll(timeout_ms))
+
+
+def wait_nothing(timeout_ms: int) -> None:
+    """poll() on no descriptor: sleeps for the timeout."""
+    select.poll().poll(timeout_ms)
+
+
+def numeric_sockaddr(host: str, port: int) -> tuple[Any, ...] | None:
+    """The sockaddr of a numeric IPv6 or IPv4 address, None for a name."""
+    for family in (socket.AF_INET6, socket.AF_INET):
+        try:
+            socket.inet_pton(family, host)
+        except (OSError, ValueError):
+            continue
+        return (host, port, 0, 0) if family == socket.AF_INET6 else (host, port)
+    return None
 
 
 def resolve(host: str, socktype: int) -> list[tuple[int, SockAddr]]:

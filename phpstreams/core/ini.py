@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ._diagnostics import warning
+from .diagnostics import warning
 
 __all__ = ["default_socket_timeout", "ini_get", "ini_set", "parse_quantity"]
 
@@ -154,7 +154,7 @@ def _to_ini_string(value: object) -> str:
     if value is False or value is None:
         return ""
     if isinstance(value, float):
-        from ._values import php_float_str
+        from .values import php_float_str
 
         return php_float_str(value)
     return str(value)

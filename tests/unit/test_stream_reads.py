@@ -1,7 +1,10 @@
-"""The read buffer without sockets: the same bytes split at every boundary.
+"""PHP's read semantics without sockets: the same bytes split at every boundary.
 
-A scripted subclass stands in for the socket at this level only: each ``_recv``
-yields the next scripted chunk (or b"" for EOF), as one recv() would.
+A :class:`~phpstreams.core.stream.Stream` reads through its ops; scripted ops
+stand in for the socket at this level only: each read yields the next scripted
+chunk (or b"" for EOF), as one recv() would. Every read function's path
+(fread, fgets, stream_get_line, fgetc, stream_get_contents) is the stream's
+one path over its ReadBuffer.
 """
 
 from __future__ import annotations
@@ -12,25 +15,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phpstreams._stream import CHUNK_SIZE, SocketStream
+from phpstreams.core.readbuffer import CHUNK_SIZE
+from phpstreams.core.stream import Stream
 
 DATA = b"first line\nsecond line\r\nthird\n\nlast-no-newline"
 
 
-class ScriptedStream(SocketStream):
-    """A SocketStream whose recv() calls return scripted chunks, then EOF."""
-
-    __slots__ = ("chunks", "recv_sizes")
+class ScriptedOps:
+    """Stream ops whose reads return scripted chunks, then EOF."""
 
     def __init__(self, chunks: list[bytes]) -> None:
-        super().__init__(None, "tcp_socket/ssl", None)
         self.chunks = list(chunks)
         self.recv_sizes: list[int] = []
 
-    def _recv(self, size: int) -> bytes | None:
+    def read(self, stream: Stream, size: int) -> bytes | None:
         self.recv_sizes.append(size)
         if not self.chunks:
-            self.eof = True
+            stream.eof = True
             return b""
         chunk = self.chunks.pop(0)
         if len(chunk) > size:  # a stream socket hands out at most `size` bytes
@@ -38,8 +39,26 @@ class ScriptedStream(SocketStream):
             chunk = chunk[:size]
         return chunk
 
-    def _alive(self) -> bool:
+    def write(self, stream: Stream, data: bytes) -> tuple[int, int]:
+        return len(data), 0
+
+    def alive(self, stream: Stream) -> bool:
         return bool(self.chunks)
+
+    def pending(self, stream: Stream) -> int:
+        return 0
+
+
+class ScriptedStream(Stream):
+    """A Stream over ScriptedOps, with the ops' read sizes at hand."""
+
+    __slots__ = ("recv_sizes",)
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        super().__init__(None, "tcp_socket/ssl", None)
+        ops = ScriptedOps(chunks)
+        self.ops = ops
+        self.recv_sizes = ops.recv_sizes
 
 
 def splits(data: bytes) -> list[list[bytes]]:
@@ -52,7 +71,7 @@ def splits(data: bytes) -> list[list[bytes]]:
     return out
 
 
-def all_lines(stream: SocketStream, length: int | None = None) -> list[bytes]:
+def all_lines(stream: Stream, length: int | None = None) -> list[bytes]:
     lines = []
     while (line := stream.get_line(length)) is not None:
         lines.append(line)

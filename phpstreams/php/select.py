@@ -13,17 +13,16 @@ keep only their ready entries, in order (a dict keeps its keys, as PHP keeps the
 
 from __future__ import annotations
 
-import math
-import select
 from typing import Any, Literal
 
-from ._resource import StreamResource
+from ..core.stream import StreamResource
+from ..core.timeouts import select_wait_ms
+from ..transport.net import SELECT_EXCEPT as _EXCEPT
+from ..transport.net import SELECT_READ as _READ
+from ..transport.net import SELECT_WRITE as _WRITE
+from ..transport.net import poll_many
 
 __all__ = ["stream_select"]
-
-_READ = select.POLLIN | select.POLLHUP | select.POLLERR
-_WRITE = select.POLLOUT | select.POLLERR
-_EXCEPT = select.POLLPRI
 
 StreamArray = list[Any] | dict[Any, Any] | None
 
@@ -40,7 +39,7 @@ def _invalid(value: object) -> str | None:
     """php_stream_from_zval_no_verify's TypeError text for an entry, if it is no stream."""
     if not isinstance(value, StreamResource):
         return "stream_select(): supplied argument is not a valid stream resource"
-    if value._stream is None:
+    if value.stream is None:
         return "stream_select(): supplied resource is not a valid stream resource"
     return None
 
@@ -53,9 +52,9 @@ def _fds(array: StreamArray, errors: list[str]) -> list[tuple[Any, Any, int]]:
         if error is not None:
             errors.append(error)
             continue
-        sock = value._stream.sock
-        if sock is not None:
-            out.append((key, value, sock.fileno()))
+        fd = value.stream.fileno()
+        if fd is not None:
+            out.append((key, value, fd))
     return out
 
 
@@ -83,25 +82,7 @@ def stream_select(
         raise ValueError("No stream arrays were passed") from (
             TypeError(errors[0]) if errors else None
         )
-    if seconds is None and microseconds:
-        raise ValueError(
-            "stream_select(): Argument #5 ($microseconds) must be null when argument #4 "
-            "($seconds) is null"
-        )
-    timeout_ms = -1
-    if seconds is not None:
-        if seconds < 0:
-            raise ValueError(
-                "stream_select(): Argument #4 ($seconds) must be greater than or equal to 0"
-            )
-        usec = microseconds or 0
-        if usec < 0:
-            raise ValueError(
-                "stream_select(): Argument #5 ($microseconds) must be greater than or equal to 0"
-            )
-        timeout_ms = (
-            seconds * 1000 + (usec // 1_000_000) * 1000 + math.ceil(usec % 1_000_000 / 1000)
-        )
+    timeout_ms = select_wait_ms(seconds, microseconds)
 
     # PHP: data in a read stream's own buffer counts as readable, and wins alone.
     count = _select(read, write, except_, sets, timeout_ms)
@@ -119,23 +100,19 @@ def _select(
     timeout_ms: int,
 ) -> int:
     for _, value, _ in sets[0]:
-        if value._stream.tls is not None and value._stream.tls.active:
-            value._stream.absorb_pending()
-    buffered = {key for key, value, _ in sets[0] if value._stream.unread_bytes() > 0}
+        value.stream.absorb_pending()
+    buffered = {key for key, value, _ in sets[0] if value.stream.unread_bytes() > 0}
     if buffered:
         _keep(read, buffered)
         _keep(write, set())
         _keep(except_, set())
         return len(buffered)
 
-    poller = select.poll()
     interest: dict[int, int] = {}
     for entries, mask in zip(sets, (_READ, _WRITE, _EXCEPT), strict=True):
         for _, _, fd in entries:
             interest[fd] = interest.get(fd, 0) | mask
-    for fd, mask in interest.items():
-        poller.register(fd, mask)
-    events = dict(poller.poll(timeout_ms))
+    events = poll_many(interest, timeout_ms)
 
     count = 0
     for array, entries, mask in zip(

@@ -6,9 +6,9 @@ import errno as _errno
 import os
 import socket
 
-from ._address import AddressError
+from .address import AddressError
 
-__all__ = ["XportError", "php_error_of"]
+__all__ = ["XportError", "php_error_of", "strerror"]
 
 
 class XportError(Exception):
@@ -35,8 +35,13 @@ def php_error_of(exc: BaseException) -> tuple[int, str | None]:
             f"php_network_getaddresses: getaddrinfo for {exc.filename} failed: {exc.strerror}"
         )
     if isinstance(exc, TimeoutError) and not exc.errno:
-        return _errno.ETIMEDOUT, os.strerror(_errno.ETIMEDOUT)
+        return _errno.ETIMEDOUT, strerror(_errno.ETIMEDOUT)
     if isinstance(exc, OSError):
         code = exc.errno or 0
-        return code, (os.strerror(code) if code else None)
+        return code, (strerror(code) if code else None)
     raise exc
+
+
+def strerror(code: int) -> str:
+    """The C library's text for an errno, as PHP's messages quote it."""
+    return os.strerror(code)

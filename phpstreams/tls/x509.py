@@ -3,23 +3,17 @@ parts of them PHP's name check reads (subject CN, subjectAltName).
 
 Theory of operation: only the few DER structures the name check needs are
 walked here (tbsCertificate -> subject, extensions -> subjectAltName);
-``openssl_x509_parse`` asks OpenSSL itself, as PHP does (_transport/_x509parse).
+``openssl_x509_parse`` asks OpenSSL itself, as PHP does (:mod:`.x509parse`).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import ipaddress
-from typing import Any, Literal, final
+from typing import Any, final
 
-__all__ = [
-    "OpenSSLCertificate",
-    "names_of",
-    "openssl_x509_export",
-    "openssl_x509_fingerprint",
-    "openssl_x509_parse",
-]
+from .x509parse import parse_der
+
+__all__ = ["OpenSSLCertificate", "ip_text", "names_of", "parse"]
 
 _OID_CN = bytes([0x55, 0x04, 0x03])  # 2.5.4.3
 _OID_SAN = bytes([0x55, 0x1D, 0x11])  # 2.5.29.17
@@ -98,35 +92,6 @@ def ip_text(raw: bytes) -> str:
     return str(ipaddress.ip_address(raw))
 
 
-def openssl_x509_export(certificate: OpenSSLCertificate, output: Any, no_text: bool = True) -> bool:
-    """PHP's ``openssl_x509_export()``: PEM text into ``output`` (a ``Ref``)."""
-    body = base64.encodebytes(certificate._der).decode("ascii").replace("\n", "")
-    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
-    output.value = (
-        "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
-    )
-    return True
-
-
-def openssl_x509_fingerprint(
-    certificate: OpenSSLCertificate, digest_algo: str = "sha1", binary: bool = False
-) -> str | bytes | Literal[False]:
-    """PHP's ``openssl_x509_fingerprint()``."""
-    try:
-        digest = hashlib.new(digest_algo, certificate._der)
-    except ValueError:
-        from ._diagnostics import warning
-
-        warning("openssl_x509_fingerprint(): Unknown digest algorithm")
-        return False
-    return digest.digest() if binary else digest.hexdigest()
-
-
-def openssl_x509_parse(
-    certificate: OpenSSLCertificate, short_names: bool = True
-) -> dict[str, Any] | Literal[False]:
-    """PHP's ``openssl_x509_parse()``, computed by the same OpenSSL calls PHP makes."""
-    from ._transport._x509parse import parse_der
-
-    parsed = parse_der(certificate._der, short_names)
-    return False if parsed is None else parsed
+def parse(certificate: OpenSSLCertificate, short_names: bool) -> dict[str, Any] | None:
+    """openssl_x509_parse's array, from the same OpenSSL calls PHP makes."""
+    return parse_der(certificate._der, short_names)

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import math
+import re
 
-__all__ = ["php_float_str", "to_bytes"]
+from .resources import php_type_name
+
+__all__ = [
+    "int_param",
+    "php_float_str",
+    "php_int",
+    "php_truthy",
+    "php_type_name",
+    "str_param",
+    "to_bytes",
+]
 
 
 def php_float_str(value: float, precision: int = 14) -> str:
@@ -67,7 +78,7 @@ def php_int(value: object) -> int:
     return 1
 
 
-_NUMERIC_PREFIX = __import__("re").compile(r"[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NUMERIC_PREFIX = re.compile(r"[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 _PHP_WHITESPACE = " \t\n\r\v\f"
@@ -92,8 +103,6 @@ def int_param(function: str, number: int, name: str, value: object) -> int:
             return int(text) if text.lstrip("+-").isdigit() else int(float(text))
         except ValueError:
             pass
-    from ._resource import php_type_name
-
     raise TypeError(
         f"{function}(): Argument #{number} (${name}) must be of type int, "
         f"{php_type_name(value)} given"
@@ -112,9 +121,8 @@ def str_param(function: str, number: int, name: str, value: object) -> str:
         return php_float_str(value, 17) if value != int(value) else php_float_str(value)
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).decode("utf-8", "surrogateescape")
-    from ._resource import php_type_name
-
     raise TypeError(
         f"{function}(): Argument #{number} (${name}) must be of type string, "
         f"{php_type_name(value)} given"
     )
+

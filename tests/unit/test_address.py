@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from phpstreams._address import (
+from phpstreams.core.address import (
     AddressError,
     InetAddress,
     c_atoi,

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "CRYPTO_TRANSPORTS",
+    "SOCKET_TRANSPORTS",
     "TRANSPORTS",
     "AddressError",
     "InetAddress",
@@ -24,8 +26,11 @@ __all__ = [
     "split_transport",
 ]
 
-# The transports PHP 8.2 registers with ext/openssl loaded, in its order.
-TRANSPORTS = ("tcp", "udp", "unix", "udg", "ssl", "tls", "tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3")
+# The transports PHP 8.2 registers with ext/openssl loaded, in its order: the
+# socket ones (main/streams/xp_socket.c), then ext/openssl's crypto ones.
+SOCKET_TRANSPORTS = ("tcp", "udp", "unix", "udg")
+CRYPTO_TRANSPORTS = ("ssl", "tls", "tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3")
+TRANSPORTS = SOCKET_TRANSPORTS + CRYPTO_TRANSPORTS
 
 _SCHEME = re.compile(r"[A-Za-z0-9+.\-]*")
 

@@ -18,10 +18,13 @@ from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
+    "E_DEPRECATED",
     "E_NOTICE",
     "E_WARNING",
+    "PHPDeprecated",
     "PHPNotice",
     "PHPWarning",
+    "deprecated",
     "emit",
     "error_clear_last",
     "error_get_last",
@@ -33,6 +36,7 @@ __all__ = [
 
 E_WARNING = 2
 E_NOTICE = 8
+E_DEPRECATED = 8192
 
 
 class PHPWarning(RuntimeWarning):
@@ -43,13 +47,23 @@ class PHPNotice(PHPWarning):
     """A PHP ``E_NOTICE``; the message is PHP's text verbatim."""
 
 
+class PHPDeprecated(PHPWarning):
+    """A PHP ``E_DEPRECATED``; the message is PHP's text verbatim."""
+
+
+_CATEGORIES: dict[int, type[PHPWarning]] = {E_NOTICE: PHPNotice, E_DEPRECATED: PHPDeprecated}
+
+
 # PHP shows every occurrence; Python's default action shows one per location.
 # Appended, so that any filter the user (or pytest) installs still wins.
 warnings.filterwarnings("always", category=PHPWarning, append=True)
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-# The comparison engine calls the library the way a user's script does.
-_OUTSIDE_DIRS = (os.path.join(_PACKAGE_DIR, "compare") + os.sep,)
+# The library's own layers: a frame in one of these is the library at work; any
+# other frame (a user's script, an application built on the package) is a caller.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_LIBRARY_DIRS = tuple(
+    os.path.join(_PACKAGE_DIR, layer) + os.sep for layer in ("php", "core", "tls", "transport")
+)
 _state = threading.local()
 _last: dict[str, Any] | None = None
 
@@ -59,8 +73,7 @@ def _silenced() -> int:
 
 
 def _inside(filename: str) -> bool:
-    path = os.path.abspath(filename)
-    return path.startswith(_PACKAGE_DIR + os.sep) and not path.startswith(_OUTSIDE_DIRS)
+    return os.path.abspath(filename).startswith(_LIBRARY_DIRS)
 
 
 def _caller_frame() -> tuple[int, str, int]:
@@ -99,7 +112,7 @@ def emit(error_type: int, message: str) -> None:
     _last = {"type": error_type, "message": message, "file": filename, "line": line}
     if _silenced():
         return
-    category = PHPNotice if error_type == E_NOTICE else PHPWarning
+    category = _CATEGORIES.get(error_type, PHPWarning)
     warnings.warn(message, category, stacklevel=level)
 
 
@@ -109,6 +122,10 @@ def warning(message: str) -> None:
 
 def notice(message: str) -> None:
     emit(E_NOTICE, message)
+
+
+def deprecated(message: str) -> None:
+    emit(E_DEPRECATED, message)
 
 
 def error_get_last() -> dict[str, Any] | None:

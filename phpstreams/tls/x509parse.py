@@ -11,7 +11,7 @@ import calendar
 import ctypes
 from typing import Any
 
-from ._openssl import _lib
+from ..transport.openssl import _lib
 
 __all__ = ["parse_der"]
 

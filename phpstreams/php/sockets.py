@@ -7,14 +7,19 @@ streamsfuncs.c assign them, and PHP's warning texts.
 
 from __future__ import annotations
 
-import math
-import select as _select
-import socket as _socket
 from typing import Literal
 
-from . import _transport
-from ._address import TRANSPORTS, fsockopen_address
-from ._constants import (
+from ..core import persistent as pool
+from ..core.address import TRANSPORTS, fsockopen_address
+from ..core.diagnostics import warning
+from ..core.errors import XportError
+from ..core.opening import accept_client, format_sockaddr, open_client, open_pair, open_server
+from ..core.ref import Ref, assign
+from ..core.resources import ContextResource
+from ..core.stream import StreamResource, require_stream
+from ..core.timeouts import accept_wait_ms, client_timeout, fsockopen_timeout
+from ..core.values import int_param, str_param
+from .constants import (
     FILE_NO_DEFAULT_CONTEXT,
     STREAM_CLIENT_ASYNC_CONNECT,
     STREAM_CLIENT_CONNECT,
@@ -22,26 +27,7 @@ from ._constants import (
     STREAM_SERVER_BIND,
     STREAM_SERVER_LISTEN,
 )
-from ._contexts import context_arg, stream_context_get_default
-from ._crypto import enable as crypto_enable
-from ._crypto import setup as crypto_setup
-from ._diagnostics import warning
-from ._failures import XportError, php_error_of
-from ._ini import default_socket_timeout
-from ._ref import Ref, assign
-from ._resource import ContextResource, StreamResource, require_stream
-from ._stream import SocketStream
-from ._transport._net import poll_ms
-from ._values import int_param, php_truthy, str_param
-from ._xport import (
-    _socket_option,
-    client_timeout,
-    open_client,
-    open_server,
-    persistent_pool,
-    pooled,
-    read_timeout,
-)
+from .contexts import context_arg, stream_context_get_default
 
 __all__ = [
     "fsockopen",
@@ -54,10 +40,6 @@ __all__ = [
     "stream_socket_pair",
     "stream_socket_server",
 ]
-
-# PHP_TIMEOUT_ULL_MAX / 1000000.0: the largest timeout PHP converts to a timeval.
-_TIMEOUT_MAX = 2**64 / 1e6
-
 
 def _addslashes(text: str) -> str:
     """php_addslashes, as stream_socket_client applies it to the address it warns about."""
@@ -94,18 +76,10 @@ def _fsockopen(
     """php-src ext/standard/fsock.c: php_fsockopen_stream."""
     hostname = str_param(function, 1, "hostname", hostname)
     port = int_param(function, 2, "port", port)
-    if timeout is None:
-        timeout = float(default_socket_timeout())
-    # PHP: -1 waits forever; any other value outside [0, max] is refused.
-    if timeout != -1.0 and not (0.0 <= timeout <= _TIMEOUT_MAX):
-        # PHP 8.2.36 prints an uninitialised number here; ours is the real bound.
-        raise ValueError(
-            f"{function}(): Argument #6 must be -1 or between 0 and {int(_TIMEOUT_MAX)}"
-        )
-    budget = None if timeout == -1.0 else timeout
+    budget = fsockopen_timeout(function, timeout)
     address = fsockopen_address(hostname, port)
     key = f"pfsockopen__{_c_string(hostname)}:{port}" if persistent else None
-    if key is not None and (resource := pooled(key)) is not None:
+    if key is not None and (resource := pool.lookup(key)) is not None:
         assign(error_code, 0)
         assign(error_message, "")
         return resource
@@ -119,7 +93,7 @@ def _fsockopen(
     assign(error_message, "")
     resource = StreamResource(stream, key)
     if key is not None:
-        persistent_pool[key] = resource
+        pool.keep(key, resource)
     return resource
 
 
@@ -168,9 +142,9 @@ def _finish(
     """Return the result, unless PHP had a TypeError pending (the stream is then freed)."""
     if pending is None:
         return result
-    if result is not False and result._stream is not None and result._persistent_key is None:
-        result._stream.close()
-        result._stream = None
+    if result is not False and result.stream is not None and result.persistent_key is None:
+        result.stream.close()
+        result.stream = None
     raise TypeError(pending)
 
 
@@ -201,7 +175,7 @@ def _client(
     )
     assign(error_code, 0)
     assign(error_message, "")
-    if key is not None and (resource := pooled(key)) is not None:
+    if key is not None and (resource := pool.lookup(key)) is not None:
         return resource
     try:
         stream = open_client(
@@ -217,7 +191,7 @@ def _client(
         return _unable(exc, "stream_socket_client", shown, error_code, error_message)
     resource = StreamResource(stream, key)
     if key is not None:
-        persistent_pool[key] = resource
+        pool.keep(key, resource)
     return resource
 
 
@@ -257,73 +231,25 @@ def _server(
     return StreamResource(stream)
 
 
-def format_sockaddr(family: int, addr: object) -> str:
-    """php-src main/network.c: php_network_populate_name_from_sockaddr."""
-    if family == _socket.AF_INET6 and isinstance(addr, tuple):
-        return f"[{addr[0]}]:{addr[1]}"
-    if family == _socket.AF_INET and isinstance(addr, tuple):
-        return f"{addr[0]}:{addr[1]}"
-    if isinstance(addr, bytes):
-        return addr.decode("utf-8", "surrogateescape")
-    return str(addr)
-
-
 def stream_socket_accept(
     socket: StreamResource, timeout: float | None = None, peer_name: Ref | None = None
 ) -> StreamResource | Literal[False]:
     """PHP's ``stream_socket_accept()``: a negative or huge timeout waits forever."""
     server = require_stream("stream_socket_accept", socket)
-    if timeout is None:
-        timeout = float(default_socket_timeout())
-    wait = (
-        -1 if (timeout < 0 or timeout >= _TIMEOUT_MAX or math.isnan(timeout)) else poll_ms(timeout)
-    )
-    if server.sock is None:
-        # PHP: poll() on fd -1 waits out the timeout, then reports it
-        _select.poll().poll(wait)
-        warning("stream_socket_accept(): Accept failed: Connection timed out")
+    accepted = accept_client("stream_socket_accept", server, accept_wait_ms(timeout))
+    if accepted is None:
         return False
-    try:
-        client, addr = _transport.accept(server.sock, wait)
-    except OSError as exc:
-        _, text = php_error_of(exc)
-        warning(f"stream_socket_accept(): Accept failed: {text or 'Unknown error'}")
-        return False
-    if client.family != _AF_UNIX and php_truthy(_socket_option(server.context, "tcp_nodelay")):
-        client.setsockopt(_IPPROTO_TCP, _TCP_NODELAY, 1)
-    accepted = SocketStream(client, server.stream_type, server.timeout, server.context)
-    if server.accept_method is not None:
-        # PHP: ssl:// servers handshake inside accept (php_openssl_tcp_sockop_accept)
-        function = "stream_socket_accept"
-        if not (
-            crypto_setup(function, accepted, server.accept_method, None)
-            and crypto_enable(function, accepted, None) > 0
-        ):
-            warning(f"{function}(): Failed to enable crypto")
-            accepted.close()
-            warning(f"{function}(): Accept failed: Success")
-            return False
-    if peer_name is not None:
-        peer_name.value = format_sockaddr(client.family, addr)
-    return StreamResource(accepted)
-
-
-_AF_UNIX = _socket.AF_UNIX
-_IPPROTO_TCP = _socket.IPPROTO_TCP
-_TCP_NODELAY = _socket.TCP_NODELAY
+    stream, peer = accepted
+    assign(peer_name, peer)
+    return StreamResource(stream)
 
 
 def stream_socket_get_name(socket: StreamResource, remote: bool) -> str | Literal[False]:
     """PHP's ``stream_socket_get_name()``: false when there is no (named) address."""
-    stream = require_stream("stream_socket_get_name", socket)
-    sock = stream.sock
-    if sock is None:
+    found = require_stream("stream_socket_get_name", socket).name(remote)
+    if found is None:
         return False
-    try:
-        addr = sock.getpeername() if remote else sock.getsockname()
-    except OSError:
-        return False
-    name = format_sockaddr(sock.family, addr)
+    name = format_sockaddr(*found)
     if not name or name.startswith("\0"):
         return False
     return name
@@ -333,17 +259,10 @@ def stream_socket_pair(
     domain: int, type: int, protocol: int
 ) -> list[StreamResource] | Literal[False]:
     """PHP's ``stream_socket_pair()``: two connected ``generic_socket`` streams."""
-    try:
-        first, second = _socket.socketpair(domain, type, protocol)
-    except OSError as exc:
-        code = exc.errno or 0
-        warning(f"stream_socket_pair(): Failed to create sockets: [{code}]: {exc.strerror}")
+    pair = open_pair("stream_socket_pair", domain, type, protocol)
+    if pair is None:
         return False
-    seconds = read_timeout()
-    return [
-        StreamResource(SocketStream(first, "generic_socket", seconds)),
-        StreamResource(SocketStream(second, "generic_socket", seconds)),
-    ]
+    return [StreamResource(pair[0]), StreamResource(pair[1])]
 
 
 def stream_get_transports() -> list[str]:

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._resource import (
-    ContextResource,
-    Resource,
-    StreamResource,
-    php_type_name,
-    require_stream,
-)
+from ..core.resources import ContextResource, Resource, php_type_name
+from ..core.stream import StreamResource, require_stream
 
 __all__ = [
     "context_arg",

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ._crypto import disable, setup
-from ._crypto import enable as crypto_enable
-from ._diagnostics import warning
-from ._resource import StreamResource, php_type_name, require_stream
-from ._values import php_int
+from ..core.diagnostics import warning
+from ..core.opening import TCP_STREAM_TYPE
+from ..core.resources import php_type_name
+from ..core.stream import StreamResource, require_stream
+from ..core.values import php_int
+from ..tls.handshake import disable, setup
+from ..tls.handshake import enable as crypto_enable
 
 __all__ = ["stream_socket_enable_crypto"]
-
-_CRYPTO_STREAM = "tcp_socket/ssl"
 
 
 def stream_socket_enable_crypto(
@@ -44,14 +44,14 @@ def stream_socket_enable_crypto(
                     f"null, {php_type_name(session_stream)} given"
                 )
             session = require_stream(function, session_stream)
-        if s.stream_type != _CRYPTO_STREAM:
+        if s.stream_type != TCP_STREAM_TYPE:
             warning(f"{function}(): This stream does not support SSL/crypto")
             return False
         if not setup(function, s, method, session):
             return False
         result = crypto_enable(function, s, s.url_name)
         return True if result > 0 else (0 if result == 0 else False)
-    if s.stream_type != _CRYPTO_STREAM:
+    if s.stream_type != TCP_STREAM_TYPE:
         # PHP: the "not implemented" status (-2) falls into the "true" branch
         warning(f"{function}(): This stream does not support SSL/crypto")
         return True

@@ -1,0 +1,140 @@
+"""How PHP reads and writes a plain socket: php-src main/streams/xp_socket.c.
+
+Theory of operation: a blocking read (php_sockop_read) first waits for
+readability with the stream's read timeout; if that runs out, nothing is read
+and ``timed_out`` is set until the next wait. A ``recv()`` of 0 bytes, or a
+fatal error, sets ``eof``. PHP polls before every blocking recv(); trying the
+recv() first and polling only when it would block gives the same results
+(``timed_out`` is cleared by any wait that finds data) with one system call
+less. A write (php_sockop_write, looped as _php_stream_write_buffer does) sends
+until done, waiting for writability with the same timeout when the socket is full.
+
+The TLS layer provides the same three operations with xp_ssl.c's rules
+(``phpstreams.tls.io``); a stream holds whichever applies as ``stream.ops``.
+"""
+
+from __future__ import annotations
+
+import errno
+from typing import TYPE_CHECKING, Protocol
+
+from ..transport.socket import READABLE, WRITABLE
+
+if TYPE_CHECKING:
+    from .stream import Stream
+
+__all__ = ["PLAIN", "PlainOps", "StreamOps"]
+
+_TRANSIENT = (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR)
+_NEVER_READABLE = (errno.ENOTCONN, errno.EINVAL)
+
+
+def wait_ms(timeout: float | None) -> int:
+    """A stream timeout as PHP's poll() gets it: -1 waits forever."""
+    return -1 if timeout is None else int(timeout * 1000)
+
+
+class StreamOps(Protocol):
+    """php_stream_ops: the read, write and liveness rules of one kind of stream."""
+
+    def read(self, stream: Stream, size: int) -> bytes | None:
+        """One read of at most ``size`` bytes: b"" for none, None for PHP's -1."""
+
+    def write(self, stream: Stream, data: bytes) -> tuple[int, int]:
+        """Bytes written, and the errno that stopped the writing (0 if none)."""
+
+    def alive(self, stream: Stream) -> bool:
+        """PHP_STREAM_OPTION_CHECK_LIVENESS."""
+
+    def pending(self, stream: Stream) -> int:
+        """Bytes received below the stream (decrypted by TLS) that no read took yet."""
+
+
+class PlainOps:
+    """php_stream_socket_ops."""
+
+    __slots__ = ()
+
+    def read(self, stream: Stream, size: int) -> bytes | None:
+        """php_sockop_read."""
+        transport = stream.transport
+        if transport is None:
+            return None
+        if stream.poll_first and stream.blocked:
+            return self._after_failure(stream, errno.EAGAIN, size)
+        try:
+            data = transport.recv(size)
+        except OSError as exc:
+            return self._after_failure(stream, exc.errno or 0, size)
+        if stream.blocked:
+            stream.timed_out = False
+        if not data:
+            stream.eof = True
+        return data
+
+    def _after_failure(self, stream: Stream, code: int, size: int) -> bytes | None:
+        """The rest of php_sockop_read after a first recv() failed with ``code``."""
+        if code not in _TRANSIENT:
+            # PHP polls first: a pending socket error shows in poll() and the
+            # recv() then fails, but a socket that cannot be read at all (a
+            # listening one: ENOTCONN/EINVAL) is never readable -- a timeout.
+            if not stream.blocked or code not in _NEVER_READABLE:
+                stream.eof = True
+                return None
+        elif not stream.blocked:
+            return b""
+        # A reader faster than its peer keeps finding nothing: poll first from
+        # now on, until a recv() fills its whole request (more is likely queued).
+        stream.poll_first = True
+        transport = stream.transport
+        assert transport is not None
+        stream.timed_out = False
+        if not transport.wait(READABLE, wait_ms(stream.timeout)):
+            stream.timed_out = True
+            return None
+        try:
+            data = transport.recv(size)
+        except OSError as again:
+            if again.errno in _TRANSIENT:
+                return b""
+            stream.eof = True
+            return None
+        if not data:
+            stream.eof = True
+        elif len(data) == size:
+            stream.poll_first = False
+        return data
+
+    def write(self, stream: Stream, data: bytes) -> tuple[int, int]:
+        """php_sockop_write, looped as _php_stream_write_buffer does."""
+        transport = stream.transport
+        if transport is None:
+            return 0, errno.EBADF
+        view = memoryview(data)
+        written = 0
+        while written < len(data):
+            try:
+                sent = transport.send(view[written:])
+            except OSError as exc:
+                code = exc.errno or 0
+                if code not in _TRANSIENT:
+                    return written, code
+                if not stream.blocked:
+                    return written, 0  # PHP: EAGAIN is no error on a non-blocking stream
+                if transport.wait(WRITABLE, wait_ms(stream.timeout)):
+                    continue
+                stream.timed_out = True
+                return written, code
+            written += sent
+        return written, 0
+
+    def alive(self, stream: Stream) -> bool:
+        """When poll() says readable, MSG_PEEK one byte."""
+        transport = stream.transport
+        return transport is not None and transport.alive()
+
+    def pending(self, stream: Stream) -> int:
+        return 0
+
+
+PLAIN = PlainOps()

@@ -1,0 +1,333 @@
+"""A PHP socket stream: the read buffer, a transport, and PHP's flags.
+
+Theory of operation (php-src main/streams/streams.c): a :class:`Stream` is a
+:class:`~.readbuffer.ReadBuffer` plus the transport its bytes come from and the
+ops (``stream.ops``) that read and write it by PHP's rules -- plain sockets
+(:mod:`.sockops`) or TLS (``phpstreams.tls.io``). A *fill* is exactly one read
+of the buffer's free space. ``fread`` takes what the buffer holds, then makes at
+most one fill; ``fgets``/``stream_get_line`` fill until a newline (a delimiter),
+EOF, or a fill that yields nothing.
+
+A stream is held by a :class:`StreamResource`, the object PHP code sees; once
+closed the resource holds nothing and every stream function raises PHP 8's
+TypeError for it.
+"""
+
+from __future__ import annotations
+
+import errno
+from typing import TYPE_CHECKING, Any, final
+
+from ..transport.socket import READABLE
+from .readbuffer import CHUNK_SIZE, ReadBuffer
+from .resources import ContextResource, Resource, php_type_name
+from .sockops import PLAIN, StreamOps
+
+if TYPE_CHECKING:
+    from ..transport.socket import SocketTransport
+
+__all__ = ["CHUNK_SIZE", "Stream", "StreamResource", "require_stream"]
+
+_TRANSIENT = (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR)
+
+
+class Stream(ReadBuffer):
+    """One PHP socket stream: its transport, read buffer and flags."""
+
+    __slots__ = (
+        "accept_method",
+        "blocked",
+        "chunk_size",
+        "connect_timeout",
+        "context",
+        "eof",
+        "no_buffer",
+        "ops",
+        "poll_first",
+        "stream_type",
+        "timed_out",
+        "timeout",
+        "tls",
+        "transport",
+        "url_name",
+    )
+
+    def __init__(
+        self,
+        transport: SocketTransport | None,
+        stream_type: str,
+        timeout: float | None,
+        context: ContextResource | None = None,
+    ) -> None:
+        super().__init__()
+        self.transport = transport
+        self.ops: StreamOps = PLAIN
+        self.stream_type = stream_type
+        self.timeout = timeout  # read/write timeout in seconds; None waits forever
+        self.context = context
+        self.blocked = True
+        self.eof = False
+        self.timed_out = False
+        self.chunk_size = CHUNK_SIZE
+        self.no_buffer = False  # stream_set_read_buffer($fp, 0)
+        self.connect_timeout: float | None = None  # bounds a client's TLS handshake
+        self.tls: Any = None  # the TLS layer's state once crypto was set up
+        self.url_name: str | None = None  # the host part of the address (TLS peer name)
+        self.accept_method: int | None = None  # ssl:// servers: handshake on accept
+        self.poll_first = False  # the last read found nothing: poll before the next
+
+    # -- reads ----------------------------------------------------------------
+
+    def _fill(self, size: int) -> bool:
+        """_php_stream_fill_read_buffer: one read of the buffer's free space,
+        unless ``size`` bytes are buffered already. False when the read failed."""
+        if len(self._buf) - self._pos >= size:
+            return True
+        data = self.ops.read(self, self.fill_size(self.chunk_size))
+        if data is None:
+            return False
+        self.feed(data)
+        return True
+
+    def read(self, size: int) -> bytes | None:
+        """_php_stream_read on a socket: buffered bytes, then at most one fill.
+
+        None stands for PHP's -1 (fread returns false): nothing was read and the
+        read timed out or failed.
+        """
+        have = len(self._buf) - self._pos
+        if have >= size:
+            return self.take(size)
+        out = self.take(have) if have else b""
+        if self.no_buffer or self.chunk_size == 1:
+            data = self.ops.read(self, size - have)
+            if data is None:
+                return out or None
+            self.bypassed(len(data))
+        elif not self._fill(size - have):
+            return out or None
+        else:
+            data = self.take(size - have)
+        return out + data if out else data
+
+    def get_line(self, maxlen: int | None) -> bytes | None:
+        """_php_stream_get_line: up to and including "\\n", at most maxlen-1 bytes.
+
+        ``maxlen`` None is fgets() without a length (grow mode). None means false.
+        """
+        if maxlen is None:  # the common case: a whole line already buffered
+            line = self.line()
+            if line is not None:
+                return line
+        parts: list[bytes] = []
+        left = None if maxlen is None else maxlen - 1
+        while True:
+            if len(self._buf) > self._pos:
+                part, done = self.take_line_part(left)
+                parts.append(part)
+                if left is not None:
+                    left -= len(part)
+                if done:
+                    break
+            elif self.eof:
+                break
+            else:
+                self._fill(self.chunk_size if left is None else min(left, self.chunk_size))
+                if len(self._buf) == self._pos:
+                    break
+        line = b"".join(parts)
+        return line if line else None
+
+    def get_record(self, maxlen: int, delim: bytes) -> bytes | None:
+        """php_stream_get_record (stream_get_line): a record without its delimiter.
+
+        None (false) when neither the delimiter nor maxlen bytes are buffered and
+        the stream is not at EOF, or when nothing is left at EOF.
+        """
+        found = self.search(delim, maxlen, 0) if delim else -1
+        buffered = self.unread_bytes()
+        while found < 0 and buffered < maxlen:
+            self._fill(buffered + min(maxlen - buffered, self.chunk_size))
+            just_read = self.unread_bytes() - buffered
+            if just_read == 0:
+                break
+            if delim:
+                skip = buffered - (len(delim) - 1) if buffered >= len(delim) - 1 else 0
+                found = self.search(delim, maxlen, skip)
+                if found >= 0:
+                    break
+            buffered += just_read
+        amount = self.unread_bytes()
+        if found >= 0:
+            return self.take_record(found, len(delim))
+        if not delim and amount >= maxlen:
+            size = maxlen
+        elif (amount < maxlen and not self.eof) or (amount == 0 and self.eof):
+            return None
+        else:
+            size = min(amount, maxlen)
+        return self.take_record(size, 0)
+
+    def copy_to_mem(self, maxlen: int) -> bytes:
+        """_php_stream_copy_to_mem (stream_get_contents); maxlen 0 reads to the end."""
+        parts: list[bytes] = []
+        got = 0
+        if 0 < maxlen < 4 * CHUNK_SIZE:
+            while got < maxlen and not self.at_eof():
+                data = self.read(maxlen - got)
+                if not data:
+                    break
+                parts.append(data)
+                got += len(data)
+            return b"".join(parts)
+        buflen = CHUNK_SIZE  # PHP: a socket's fstat() size is 0
+        while data := self.read(buflen - got):
+            parts.append(data)
+            got += len(data)
+            if got + CHUNK_SIZE // 4 >= buflen:
+                if maxlen == got:
+                    break
+                buflen = maxlen if 0 < maxlen < buflen + CHUNK_SIZE else buflen + CHUNK_SIZE
+        return b"".join(parts)
+
+    def skip(self, count: int) -> bool:
+        """_php_stream_seek's forward emulation: read and drop ``count`` bytes."""
+        while count > 0:
+            data = self.read(min(count, 1024))
+            if not data:
+                return False
+            count -= len(data)
+        self.eof = False
+        return True
+
+    def at_eof(self) -> bool:
+        """_php_stream_eof: buffered data is never EOF; otherwise probe the socket."""
+        if len(self._buf) > self._pos:
+            return False
+        if not self.eof and not self.ops.alive(self):
+            self.eof = True
+        return self.eof
+
+    def alive(self) -> bool:
+        return self.transport is not None and self.ops.alive(self)
+
+    def absorb_pending(self) -> None:
+        """php_openssl_sockop_cast for select(): bytes decrypted below the stream
+        move into its buffer, where select() sees them."""
+        pending = self.ops.pending(self)
+        if pending > 0:
+            self._fill(self.unread_bytes() + pending)
+
+    # -- writes ---------------------------------------------------------------
+
+    def write(self, data: bytes) -> tuple[int, int]:
+        """Bytes written, and the errno that stopped the writing (0 if none)."""
+        return self.ops.write(self, data)
+
+    # -- raw operations that bypass the buffer (stream_socket_recvfrom/sendto) --
+
+    def recv_raw(self, size: int, oob: bool, peek: bool) -> tuple[bytes, object] | None:
+        """sock_recvfrom: one recvfrom() with no wait of PHP's own; None on error.
+
+        PHP's recv() on a blocking socket waits for data without a timeout;
+        waiting here keeps that true whatever O_NONBLOCK says (a TLS stream's
+        descriptor is shared with its non-blocking TLS layer).
+        """
+        transport = self.transport
+        if transport is None:
+            return None
+        while True:
+            try:
+                return transport.recvfrom(size, oob, peek)
+            except OSError as exc:
+                if exc.errno not in _TRANSIENT or not self.blocked or oob:
+                    return None
+            transport.wait(READABLE, -1)
+
+    def send_raw(self, data: bytes, oob: bool, address: tuple[Any, ...] | None) -> int:
+        """sock_sendto: one send()/sendto(); raises OSError."""
+        if self.transport is None:
+            raise OSError(errno.EBADF, "Bad file descriptor")
+        return self.transport.sendto(data, oob, address)
+
+    def shutdown(self, how: int) -> bool:
+        return self.transport is not None and self.transport.shutdown(how)
+
+    def set_blocking(self, blocking: bool) -> None:
+        self.blocked = blocking
+        if self.transport is not None:
+            self.transport.set_blocking(blocking)
+
+    def name(self, remote: bool) -> tuple[int, object] | None:
+        """(family, address) of the local or remote end; None when there is none."""
+        transport = self.transport
+        if transport is None:
+            return None
+        try:
+            return transport.family, transport.name(remote)
+        except OSError:
+            return None
+
+    def fileno(self) -> int | None:
+        return None if self.transport is None else self.transport.fileno()
+
+    # -- lifetime -------------------------------------------------------------
+
+    def close(self) -> None:
+        transport, self.transport = self.transport, None
+        if self.tls is not None:
+            self.tls.close()
+        if transport is not None:
+            transport.close()
+
+    def meta_data(self) -> dict[str, Any]:
+        """stream_get_meta_data() for a socket stream, keys in PHP's order."""
+        meta: dict[str, Any] = {}
+        if self.tls is not None and self.tls.active:
+            meta["crypto"] = self.tls.meta()
+        return meta | {
+            "timed_out": self.timed_out,
+            "blocked": self.blocked,
+            "eof": self.eof,
+            "stream_type": self.stream_type,
+            "mode": "r+",
+            "unread_bytes": self.unread_bytes(),
+            "seekable": False,
+        }
+
+
+@final
+class StreamResource(Resource):
+    """A PHP stream resource (``stream`` or ``persistent stream``).
+
+    ``stream`` is the live :class:`Stream`, None once closed.
+    """
+
+    __slots__ = ("__weakref__", "persistent_key", "stream")
+
+    def __init__(self, stream: Stream, persistent_key: str | None = None) -> None:
+        super().__init__()
+        self.stream: Stream | None = stream
+        self.persistent_key = persistent_key
+
+    @property
+    def _type(self) -> str:
+        if self.stream is None:
+            return "Unknown"
+        return "persistent stream" if self.persistent_key is not None else "stream"
+
+    def __del__(self) -> None:
+        # PHP frees a resource when its last reference goes; a persistent one lives on.
+        stream = getattr(self, "stream", None)
+        if stream is not None and self.persistent_key is None:
+            stream.close()
+
+
+def require_stream(function: str, stream: object) -> Stream:
+    """The live stream behind a resource argument, or PHP 8's TypeError."""
+    if isinstance(stream, StreamResource):
+        if stream.stream is not None:
+            return stream.stream
+        raise TypeError(f"{function}(): supplied resource is not a valid stream resource")
+    given = php_type_name(stream)
+    raise TypeError(f"{function}(): Argument #1 ($stream) must be of type resource, {given} given")

@@ -1,0 +1,47 @@
+"""PHP's openssl_x509_* functions for the certificates TLS captures."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any, Literal
+
+from ..core.diagnostics import warning
+from ..tls.x509 import OpenSSLCertificate, parse
+
+__all__ = [
+    "OpenSSLCertificate",
+    "openssl_x509_export",
+    "openssl_x509_fingerprint",
+    "openssl_x509_parse",
+]
+
+
+def openssl_x509_export(certificate: OpenSSLCertificate, output: Any, no_text: bool = True) -> bool:
+    """PHP's ``openssl_x509_export()``: PEM text into ``output`` (a ``Ref``)."""
+    body = base64.encodebytes(certificate._der).decode("ascii").replace("\n", "")
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    output.value = (
+        "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
+    )
+    return True
+
+
+def openssl_x509_fingerprint(
+    certificate: OpenSSLCertificate, digest_algo: str = "sha1", binary: bool = False
+) -> str | bytes | Literal[False]:
+    """PHP's ``openssl_x509_fingerprint()``."""
+    try:
+        digest = hashlib.new(digest_algo, certificate._der)
+    except ValueError:
+        warning("openssl_x509_fingerprint(): Unknown digest algorithm")
+        return False
+    return digest.digest() if binary else digest.hexdigest()
+
+
+def openssl_x509_parse(
+    certificate: OpenSSLCertificate, short_names: bool = True
+) -> dict[str, Any] | Literal[False]:
+    """PHP's ``openssl_x509_parse()``, computed by the same OpenSSL calls PHP makes."""
+    parsed = parse(certificate, short_names)
+    return False if parsed is None else parsed

@@ -1,0 +1,32 @@
+"""PHP's resource functions: is_resource, get_resource_type, get_resource_id."""
+
+from __future__ import annotations
+
+from ..core.resources import Resource, php_type_name
+
+__all__ = ["get_resource_id", "get_resource_type", "is_resource"]
+
+
+def is_resource(value: object) -> bool:
+    """PHP's ``is_resource()``: true for a resource that is still open."""
+    return isinstance(value, Resource) and value._type != "Unknown"
+
+
+def get_resource_type(resource: object) -> str:
+    """PHP's ``get_resource_type()``."""
+    if not isinstance(resource, Resource):
+        raise TypeError(
+            "get_resource_type(): Argument #1 ($resource) must be of type resource, "
+            f"{php_type_name(resource)} given"
+        )
+    return resource._type
+
+
+def get_resource_id(resource: object) -> int:
+    """PHP's ``get_resource_id()``."""
+    if not isinstance(resource, Resource):
+        raise TypeError(
+            "get_resource_id(): Argument #1 ($resource) must be of type resource, "
+            f"{php_type_name(resource)} given"
+        )
+    return resource._id

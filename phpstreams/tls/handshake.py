@@ -1,0 +1,192 @@
+"""TLS on a PHP stream: php-src ext/openssl/xp_ssl.c (setup and enable crypto).
+
+Theory of operation: *setup* turns a crypto method (a bitmask of TLS versions
+plus the client bit) and the stream context's ``ssl`` options into one
+``ssl.SSLContext`` (:mod:`.options`) and starts a TLS transport over the
+stream's socket (``SocketTransport.start_tls``: a duplicate descriptor, so
+plain I/O and raw recvfrom keep the original). *Enable* runs the handshake loop
+of php_openssl_enable_crypto: non-blocking SSL_connect / SSL_accept retried
+after poll(), bounded by the connect timeout (clients) or the read timeout
+(servers), then PHP's own checks (:mod:`.verify`). Once active, the stream's
+ops become the TLS ops (:mod:`.io`); its read buffer stays the same.
+Failures are PHP warnings, built from the OpenSSL error with the text
+``ERR_error_string_n`` gives.
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.diagnostics import warning
+from ..core.opening import TCP_STREAM_TYPE
+from ..core.resources import ContextResource
+from ..core.sockops import PLAIN
+from ..core.stream import Stream
+from ..core.values import php_int, php_truthy
+from ..transport import openssl as _openssl
+from ..transport.socket import READABLE, WRITABLE, TLSTransport
+from .errors import ssl_error_messages
+from .io import TLS_OPS
+from .options import CLIENT, TLS_ANY_CLIENT, ssl_context_from_options
+from .verify import capture, verify_peer_policy
+
+__all__ = [
+    "TLSState",
+    "disable",
+    "enable",
+    "setup",
+    "transport_method",
+]
+
+# The crypto method each fixed-version transport connects with.
+_FIXED_METHODS = {"tlsv1.0": 9, "tlsv1.1": 17, "tlsv1.2": 33, "tlsv1.3": 65}
+
+
+@dataclass
+class TLSState:
+    """php_openssl_netstream_data_t's TLS part."""
+
+    context: ssl.SSLContext
+    transport: TLSTransport
+    is_client: bool
+    options: dict[str, Any]
+    active: bool = False
+    reset: bool = False  # a read saw the peer reset the connection
+
+    def meta(self) -> dict[str, Any]:
+        """stream_get_meta_data()["crypto"]."""
+        extra = self.transport.extra()
+        alpn = extra.pop("alpn_protocol")
+        return extra | ({"alpn_protocol": alpn} if alpn else {})
+
+    def close(self) -> None:
+        """fclose(): close_notify first when TLS is active (php_openssl_sockop_close)."""
+        if self.active:
+            _openssl.shutdown_once(self.transport.sslsock)
+            self.active = False
+        self.transport.close()
+
+
+def _ssl_options(stream: Stream) -> dict[str, Any]:
+    # PHP: only the "ssl" wrapper's options count (the same under "tls" are ignored)
+    context = stream.context
+    return context.options.setdefault("ssl", {}) if context is not None else {}
+
+
+def transport_method(transport: str, context: ContextResource | None) -> int:
+    """The crypto method a TLS transport connects with (php_openssl_ssl_socket_factory)."""
+    if transport in _FIXED_METHODS:
+        return _FIXED_METHODS[transport]  # PHP: the crypto_method option is ignored here
+    options = context.options.get("ssl", {}) if context is not None else {}
+    if "crypto_method" in options:
+        return php_int(options["crypto_method"]) | CLIENT
+    return TLS_ANY_CLIENT
+
+
+def _warn(function: str, text: str) -> None:
+    warning(f"{function}(): {text}")
+
+
+
+def setup(function: str, stream: Stream, method: int, session: Stream | None) -> bool:
+    """php_openssl_setup_crypto on a stream: False on failure (warnings emitted)."""
+    if stream.tls is not None:
+        if stream.blocked:
+            _warn(function, "SSL/TLS already set-up for this stream")
+            return False
+        return True
+    transport = stream.transport
+    if transport is None:
+        return False
+    options = _ssl_options(stream)
+    context = ssl_context_from_options(function, method, options)
+    if context is None:
+        return False
+    is_client = bool(method & CLIENT)
+    session_object = None
+    if session is not None:
+        if session.stream_type != TCP_STREAM_TYPE:
+            _warn(function, "Supplied session stream must be an SSL enabled stream")
+        elif session.tls is None:
+            _warn(function, "Supplied SSL session stream is not initialized")
+        else:
+            session_object = session.tls.transport.session()
+    try:
+        tls = transport.start_tls(context, not is_client, session_object)
+    except (ssl.SSLError, OSError, ValueError):
+        return False
+    stream.tls = TLSState(context, tls, is_client, options)
+    return True
+
+
+# -- enable / disable -------------------------------------------------------------
+
+
+def _handshake_timeout(stream: Stream, is_client: bool) -> float | None:
+    budget = stream.connect_timeout if is_client else stream.timeout
+    # PHP: only a positive timeval bounds the handshake
+    return budget if budget is not None and budget > 0 else None
+
+
+def enable(function: str, stream: Stream, url: str | None) -> int:
+    """php_openssl_enable_crypto(activate): 1 done, 0 would block, -1 failed."""
+    state: TLSState = stream.tls
+    if state.active:
+        return -1
+    tls = state.transport
+    options = state.options
+    if state.is_client and ("SNI_enabled" not in options or php_truthy(options["SNI_enabled"])):
+        name = options.get("peer_name", url)
+        if name is not None:
+            _openssl.set_sni(tls.sslsock, str(name).encode("utf-8", "surrogateescape"))
+    timeout = _handshake_timeout(stream, state.is_client)
+    blocked = stream.blocked
+    start = time.monotonic()
+    while True:
+        # The error is kept as its warning texts, not as the exception: an
+        # exception held past its except block ties this frame (and the
+        # caller's streams) into a reference cycle.
+        failure: list[str] | None = None
+        want = 0
+        try:
+            tls.handshake()
+        except ssl.SSLWantReadError:
+            want = READABLE
+        except ssl.SSLWantWriteError:
+            want = WRITABLE
+        except (ssl.SSLError, OSError) as exc:
+            failure = ssl_error_messages(exc)
+        elapsed = time.monotonic() - start
+        if timeout is not None and elapsed > timeout:
+            _warn(function, "SSL: Handshake timed out")
+            return -1
+        if failure is not None:
+            for text in failure:
+                _warn(function, text)
+            return -1
+        if not want:
+            break
+        if not blocked:
+            return 0
+        left = -1 if timeout is None else max(0, int((timeout - elapsed) * 1000))
+        tls.wait(want, left)
+    der = tls.peer_certificate()
+    capture(state, der)
+    if not verify_peer_policy(function, state, der, url):
+        _openssl.shutdown_once(tls.sslsock)
+        return -1
+    state.active = True
+    stream.ops = TLS_OPS
+    return 1
+
+
+def disable(stream: Stream) -> None:
+    """Deactivate: one close_notify; the stream carries plain text again."""
+    state: TLSState | None = stream.tls
+    if state is not None and state.active:
+        _openssl.shutdown_once(state.transport.sslsock)
+        state.active = False
+        stream.ops = PLAIN

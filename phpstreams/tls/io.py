@@ -1,0 +1,125 @@
+"""How PHP reads and writes a TLS stream: php-src ext/openssl/xp_ssl.c (php_openssl_sockop_io).
+
+Theory of operation: a read or write is one SSL_read/SSL_write retried while
+OpenSSL wants more I/O, waiting with poll() in between, the whole loop bounded
+by the stream timeout -- which, unlike plain sockets, counts only when
+positive: a timeout of 0 waits forever. Errors become PHP's warnings and a
+result of 0 (never -1), so ``fread`` gives ``""`` and ``fwrite`` ``0``; only a
+timeout gives -1 (``fread`` false). The stream's read buffer is the same as
+before the handshake: only its ops change (``stream.ops``).
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+import ssl
+import time
+from typing import TYPE_CHECKING
+
+from ..transport import openssl as _openssl
+from ..transport.socket import EXCEPTIONAL, READABLE, WRITABLE
+from .errors import report_ssl_error
+
+if TYPE_CHECKING:
+    from ..core.stream import Stream
+    from .handshake import TLSState
+
+__all__ = ["TLS_OPS", "TLSOps"]
+
+_TCP_CLOSE = 7  # tcp_info.tcpi_state of a connection the peer reset
+
+
+def _was_reset(sock: socket.socket) -> bool:
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)
+    except OSError:
+        return False
+    return info[0] == _TCP_CLOSE
+
+
+class TLSOps:
+    """php_openssl_socket_ops."""
+
+    __slots__ = ()
+
+    def _io(self, stream: Stream, data: bytes | None, size: int) -> bytes | int | None:
+        """php_openssl_sockop_io: bytes read / count written; None on timeout."""
+        state: TLSState = stream.tls
+        tls = state.transport
+        began_blocked = stream.blocked
+        timeout = stream.timeout if began_blocked else None
+        has_timeout = timeout is not None and timeout > 0
+        start = time.monotonic()
+        while True:
+            elapsed = time.monotonic() - start
+            if has_timeout and timeout is not None and elapsed > timeout:
+                stream.timed_out = True
+                return None
+            want = 0
+            try:
+                if data is None:
+                    received = tls.recv(size)
+                    if not received:
+                        stream.eof = True
+                    return received
+                return tls.send(data)
+            except ssl.SSLWantReadError:
+                want = READABLE
+            except ssl.SSLWantWriteError:
+                want = WRITABLE | EXCEPTIONAL
+            except (ssl.SSLZeroReturnError, ssl.SSLEOFError) as exc:
+                # With SSL_OP_IGNORE_UNEXPECTED_EOF a FIN is a clean close; an
+                # "EOF" error is a failed system call whose errno Python loses:
+                # a reset connection is the case PHP reports (strerror of it),
+                # on the read, then as a broken pipe on the next write.
+                if data is None:
+                    if isinstance(exc, ssl.SSLEOFError) and _was_reset(tls.sslsock):
+                        state.reset = True
+                        report_ssl_error(OSError(errno.ECONNRESET, ""))
+                    stream.eof = not tls.pending()
+                    return b""
+                if state.reset:
+                    report_ssl_error(OSError(errno.EPIPE, ""))
+                return 0
+            except OSError as exc:
+                report_ssl_error(exc)
+                if data is None:
+                    stream.eof = not tls.pending()
+                return b"" if data is None else 0
+            if not began_blocked:
+                return b"" if data is None else 0
+            left = None if not has_timeout or timeout is None else timeout - elapsed
+            tls.wait(want, -1 if left is None else max(0, int(left * 1000)))
+
+    def read(self, stream: Stream, size: int) -> bytes | None:
+        result = self._io(stream, None, size)
+        assert not isinstance(result, int)
+        return result
+
+    def write(self, stream: Stream, data: bytes) -> tuple[int, int]:
+        written = 0
+        view = memoryview(data)
+        while written < len(data):
+            result = self._io(stream, bytes(view[written:]), 0)
+            if not isinstance(result, int) or result <= 0:
+                break
+            written += result
+        return written, 0
+
+    def alive(self, stream: Stream) -> bool:
+        """PHP_STREAM_OPTION_CHECK_LIVENESS with TLS: when readable, SSL_peek one byte."""
+        if stream.transport is None:
+            return False
+        tls = stream.tls.transport
+        if not tls.wait(READABLE, 0):
+            return True
+        return _openssl.peek_alive(tls.sslsock)
+
+    def pending(self, stream: Stream) -> int:
+        """Decrypted bytes OpenSSL holds (SSL_pending), which select() must see."""
+        return int(stream.tls.transport.pending())
+
+
+TLS_OPS = TLSOps()
+
