@@ -30,6 +30,7 @@ from .address import (
 from .diagnostics import notice, warning
 from .errors import XportError, php_error_of, strerror
 from .resources import ContextResource
+from .sockops import PLAIN
 from .stream import Stream
 from .timeouts import read_timeout
 from .values import php_int, php_truthy
@@ -116,7 +117,7 @@ def open_client(
 ) -> Stream:
     """php_stream_xport_create for a client. ``timeout`` None waits forever."""
     transport, rest = _split(address)
-    stream = Stream(None, stream_type_of(transport), read_timeout(), context)
+    stream = Stream(PLAIN, None, stream_type_of(transport), read_timeout(), context)
     stream.connect_timeout = timeout
     if stream.stream_type == TCP_STREAM_TYPE:
         stream.url_name = url_name(rest)
@@ -250,7 +251,7 @@ def open_server(
 ) -> Stream:
     """php_stream_xport_create for a server: bind, then listen."""
     transport, rest = _split(address)
-    stream = Stream(None, stream_type_of(transport), read_timeout(), context)
+    stream = Stream(PLAIN, None, stream_type_of(transport), read_timeout(), context)
     if transport in CRYPTO_TRANSPORTS:
         stream.accept_method = _crypto_hooks().server_method(transport, context)
     if not bind:
@@ -330,7 +331,7 @@ def accept_client(function: str, server: Stream, wait_ms: int) -> tuple[Stream, 
     nodelay = php_truthy(_socket_option(server.context, "tcp_nodelay"))
     if nodelay and client.family != socket.AF_UNIX:
         transport.set_nodelay()
-    accepted = Stream(transport, server.stream_type, server.timeout, server.context)
+    accepted = Stream(PLAIN, transport, server.stream_type, server.timeout, server.context)
     if server.accept_method is not None and not _crypto_hooks().accepted(
         function, accepted, server.accept_method
     ):
@@ -350,8 +351,8 @@ def open_pair(function: str, domain: int, type: int, protocol: int) -> tuple[Str
         return None
     seconds = read_timeout()
     return (
-        Stream(SocketTransport(first), "generic_socket", seconds),
-        Stream(SocketTransport(second), "generic_socket", seconds),
+        Stream(PLAIN, SocketTransport(first), "generic_socket", seconds),
+        Stream(PLAIN, SocketTransport(second), "generic_socket", seconds),
     )
 
 

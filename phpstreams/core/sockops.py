@@ -9,21 +9,19 @@ recv() first and polling only when it would block gives the same results
 less. A write (php_sockop_write, looped as _php_stream_write_buffer does) sends
 until done, waiting for writability with the same timeout when the socket is full.
 
-The TLS layer provides the same three operations with xp_ssl.c's rules
-(``phpstreams.tls.io``); a stream holds whichever applies as ``stream.ops``.
+The TLS layer provides the same operations with xp_ssl.c's rules
+(``phpstreams.tls.io``); a stream holds whichever applies as ``stream.ops``
+(:class:`~.stream.StreamOps`).
 """
 
 from __future__ import annotations
 
 import errno
-from typing import TYPE_CHECKING, Protocol
 
 from ..transport.socket import READABLE, WRITABLE
+from .stream import Stream
 
-if TYPE_CHECKING:
-    from .stream import Stream
-
-__all__ = ["PLAIN", "PlainOps", "StreamOps"]
+__all__ = ["PLAIN", "PlainOps", "wait_ms"]
 
 _TRANSIENT = (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR)
 _NEVER_READABLE = (errno.ENOTCONN, errno.EINVAL)
@@ -32,22 +30,6 @@ _NEVER_READABLE = (errno.ENOTCONN, errno.EINVAL)
 def wait_ms(timeout: float | None) -> int:
     """A stream timeout as PHP's poll() gets it: -1 waits forever."""
     return -1 if timeout is None else int(timeout * 1000)
-
-
-class StreamOps(Protocol):
-    """php_stream_ops: the read, write and liveness rules of one kind of stream."""
-
-    def read(self, stream: Stream, size: int) -> bytes | None:
-        """One read of at most ``size`` bytes: b"" for none, None for PHP's -1."""
-
-    def write(self, stream: Stream, data: bytes) -> tuple[int, int]:
-        """Bytes written, and the errno that stopped the writing (0 if none)."""
-
-    def alive(self, stream: Stream) -> bool:
-        """PHP_STREAM_OPTION_CHECK_LIVENESS."""
-
-    def pending(self, stream: Stream) -> int:
-        """Bytes received below the stream (decrypted by TLS) that no read took yet."""
 
 
 class PlainOps:

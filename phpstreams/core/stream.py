@@ -16,19 +16,34 @@ TypeError for it.
 from __future__ import annotations
 
 import errno
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, Protocol, final
 
 from ..transport.socket import READABLE
 from .readbuffer import CHUNK_SIZE, ReadBuffer
 from .resources import ContextResource, Resource, php_type_name
-from .sockops import PLAIN, StreamOps
 
 if TYPE_CHECKING:
     from ..transport.socket import SocketTransport
 
-__all__ = ["CHUNK_SIZE", "Stream", "StreamResource", "require_stream"]
+__all__ = ["CHUNK_SIZE", "Stream", "StreamOps", "StreamResource", "require_stream"]
 
 _TRANSIENT = (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR)
+
+
+class StreamOps(Protocol):
+    """php_stream_ops: the read, write and liveness rules of one kind of stream."""
+
+    def read(self, stream: Stream, size: int) -> bytes | None:
+        """One read of at most ``size`` bytes: b"" for none, None for PHP's -1."""
+
+    def write(self, stream: Stream, data: bytes) -> tuple[int, int]:
+        """Bytes written, and the errno that stopped the writing (0 if none)."""
+
+    def alive(self, stream: Stream) -> bool:
+        """PHP_STREAM_OPTION_CHECK_LIVENESS."""
+
+    def pending(self, stream: Stream) -> int:
+        """Bytes received below the stream (decrypted by TLS) that no read took yet."""
 
 
 class Stream(ReadBuffer):
@@ -54,6 +69,7 @@ class Stream(ReadBuffer):
 
     def __init__(
         self,
+        ops: StreamOps,
         transport: SocketTransport | None,
         stream_type: str,
         timeout: float | None,
@@ -61,7 +77,7 @@ class Stream(ReadBuffer):
     ) -> None:
         super().__init__()
         self.transport = transport
-        self.ops: StreamOps = PLAIN
+        self.ops = ops
         self.stream_type = stream_type
         self.timeout = timeout  # read/write timeout in seconds; None waits forever
         self.context = context

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ssl
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from ..core.diagnostics import warning
@@ -27,10 +26,11 @@ from ..core.sockops import PLAIN
 from ..core.stream import Stream
 from ..core.values import php_int, php_truthy
 from ..transport import openssl as _openssl
-from ..transport.socket import READABLE, WRITABLE, TLSTransport
+from ..transport.socket import READABLE, WRITABLE
 from .errors import ssl_error_messages
 from .io import TLS_OPS
 from .options import CLIENT, TLS_ANY_CLIENT, ssl_context_from_options
+from .state import TLSState
 from .verify import capture, verify_peer_policy
 
 __all__ = [
@@ -43,31 +43,6 @@ __all__ = [
 
 # The crypto method each fixed-version transport connects with.
 _FIXED_METHODS = {"tlsv1.0": 9, "tlsv1.1": 17, "tlsv1.2": 33, "tlsv1.3": 65}
-
-
-@dataclass
-class TLSState:
-    """php_openssl_netstream_data_t's TLS part."""
-
-    context: ssl.SSLContext
-    transport: TLSTransport
-    is_client: bool
-    options: dict[str, Any]
-    active: bool = False
-    reset: bool = False  # a read saw the peer reset the connection
-
-    def meta(self) -> dict[str, Any]:
-        """stream_get_meta_data()["crypto"]."""
-        extra = self.transport.extra()
-        alpn = extra.pop("alpn_protocol")
-        return extra | ({"alpn_protocol": alpn} if alpn else {})
-
-    def close(self) -> None:
-        """fclose(): close_notify first when TLS is active (php_openssl_sockop_close)."""
-        if self.active:
-            _openssl.shutdown_once(self.transport.sslsock)
-            self.active = False
-        self.transport.close()
 
 
 def _ssl_options(stream: Stream) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from .errors import report_ssl_error
 
 if TYPE_CHECKING:
     from ..core.stream import Stream
-    from .handshake import TLSState
+    from .state import TLSState
 
 __all__ = ["TLS_OPS", "TLSOps"]
 

@@ -18,7 +18,7 @@ from ..transport import openssl as _openssl
 from .x509 import OpenSSLCertificate, ip_text, names_of
 
 if TYPE_CHECKING:
-    from .handshake import TLSState
+    from .state import TLSState
 
 __all__ = ["capture", "verify_peer_policy", "wildcard_match"]
 

@@ -1,0 +1,124 @@
+"""PHP's select over streams: php-src ext/standard/streamsfuncs.c (stream_select), on poll().
+
+Theory of operation: each array is turned into descriptors (streams without a
+socket are passed over, as PHP passes over fd -1). Before waiting, PHP looks at
+its own read buffers: if any stream in the read array has buffered bytes, only
+those are returned, the write and except arrays are emptied, and nothing waits.
+Otherwise one poll() stands for select(): readable means POLLIN, POLLHUP or
+POLLERR, writable POLLOUT or POLLERR, exceptional POLLPRI -- the sets Linux's
+select() reports -- and the count returned is the number of descriptors ready
+in each set, summed, as select() counts them. The arrays are mutated in place to
+keep only their ready entries, in order (a dict keeps its keys, as PHP keeps them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..transport.net import SELECT_EXCEPT as _EXCEPT
+from ..transport.net import SELECT_READ as _READ
+from ..transport.net import SELECT_WRITE as _WRITE
+from ..transport.net import poll_many
+from .stream import StreamResource
+from .timeouts import select_wait_ms
+
+__all__ = ["StreamArray", "select_streams"]
+
+StreamArray = list[Any] | dict[Any, Any] | None
+
+
+def _entries(array: StreamArray) -> list[tuple[Any, Any]]:
+    if array is None:
+        return []
+    if isinstance(array, dict):
+        return list(array.items())
+    return list(enumerate(array))
+
+
+def _invalid(value: object) -> str | None:
+    """php_stream_from_zval_no_verify's TypeError text for an entry, if it is no stream."""
+    if not isinstance(value, StreamResource):
+        return "stream_select(): supplied argument is not a valid stream resource"
+    if value.stream is None:
+        return "stream_select(): supplied resource is not a valid stream resource"
+    return None
+
+
+def _fds(array: StreamArray, errors: list[str]) -> list[tuple[Any, Any, int]]:
+    """(key, value, fd) for every entry that has a descriptor; bad entries are noted."""
+    out = []
+    for key, value in _entries(array):
+        error = _invalid(value)
+        if error is not None:
+            errors.append(error)
+            continue
+        fd = value.stream.fileno()
+        if fd is not None:
+            out.append((key, value, fd))
+    return out
+
+
+def _keep(array: StreamArray, keys: set[Any]) -> None:
+    if isinstance(array, dict):
+        for key in [k for k in array if k not in keys]:
+            del array[key]
+    elif array is not None:
+        array[:] = [value for index, value in enumerate(array) if index in keys]
+
+
+def select_streams(
+    read: StreamArray,
+    write: StreamArray,
+    except_: StreamArray,
+    seconds: int | None,
+    microseconds: int | None,
+) -> int:
+    """stream_select: the arrays are mutated in place; None stands for null."""
+    # PHP: a bad entry throws a TypeError but the call goes on without it; an
+    # exception thrown later (here, the ValueError) chains it as its previous one.
+    errors: list[str] = []
+    sets = [_fds(read, errors), _fds(write, errors), _fds(except_, errors)]
+    if not any(sets):
+        raise ValueError("No stream arrays were passed") from (
+            TypeError(errors[0]) if errors else None
+        )
+    timeout_ms = select_wait_ms(seconds, microseconds)
+
+    # PHP: data in a read stream's own buffer counts as readable, and wins alone.
+    count = _select(read, write, except_, sets, timeout_ms)
+    if errors:
+        # PHP: the arrays are rewritten, then the pending TypeError is thrown
+        raise TypeError(errors[0])
+    return count
+
+
+def _select(
+    read: StreamArray,
+    write: StreamArray,
+    except_: StreamArray,
+    sets: list[list[tuple[Any, Any, int]]],
+    timeout_ms: int,
+) -> int:
+    for _, value, _ in sets[0]:
+        value.stream.absorb_pending()
+    buffered = {key for key, value, _ in sets[0] if value.stream.unread_bytes() > 0}
+    if buffered:
+        _keep(read, buffered)
+        _keep(write, set())
+        _keep(except_, set())
+        return len(buffered)
+
+    interest: dict[int, int] = {}
+    for entries, mask in zip(sets, (_READ, _WRITE, _EXCEPT), strict=True):
+        for _, _, fd in entries:
+            interest[fd] = interest.get(fd, 0) | mask
+    events = poll_many(interest, timeout_ms)
+
+    count = 0
+    for array, entries, mask in zip(
+        (read, write, except_), sets, (_READ, _WRITE, _EXCEPT), strict=True
+    ):
+        ready_fds = {fd for _, _, fd in entries if events.get(fd, 0) & mask}
+        count += len(ready_fds)
+        _keep(array, {key for key, _, fd in entries if fd in ready_fds})
+    return count

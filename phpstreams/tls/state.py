@@ -1,0 +1,37 @@
+"""The TLS state of a stream (php_openssl_netstream_data_t's TLS part)."""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+from ..transport import openssl as _openssl
+from ..transport.socket import TLSTransport
+
+__all__ = ["TLSState"]
+
+
+@dataclass
+class TLSState:
+    """php_openssl_netstream_data_t's TLS part."""
+
+    context: ssl.SSLContext
+    transport: TLSTransport
+    is_client: bool
+    options: dict[str, Any]
+    active: bool = False
+    reset: bool = False  # a read saw the peer reset the connection
+
+    def meta(self) -> dict[str, Any]:
+        """stream_get_meta_data()["crypto"]."""
+        extra = self.transport.extra()
+        alpn = extra.pop("alpn_protocol")
+        return extra | ({"alpn_protocol": alpn} if alpn else {})
+
+    def close(self) -> None:
+        """fclose(): close_notify first when TLS is active (php_openssl_sockop_close)."""
+        if self.active:
+            _openssl.shutdown_once(self.transport.sslsock)
+            self.active = False
+        self.transport.close()
