@@ -55,9 +55,8 @@ class ScriptedStream(Stream):
     __slots__ = ("recv_sizes",)
 
     def __init__(self, chunks: list[bytes]) -> None:
-        super().__init__(None, "tcp_socket/ssl", None)
         ops = ScriptedOps(chunks)
-        self.ops = ops
+        super().__init__(ops, None, "tcp_socket/ssl", None)
         self.recv_sizes = ops.recv_sizes
 
 
