@@ -1,23 +1,43 @@
-"""PHP diagnostics: warnings, notices, ``error_get_last()``, the ``@`` operator.
+"""PHP diagnostics: warnings, notices, deprecations, error handlers, ``@``.
 
-Every PHP ``E_WARNING``/``E_NOTICE`` the library raises goes through :func:`emit`,
-the one emitter: it records the error for ``error_get_last()`` (as PHP records it
-even when silenced) and, unless a :func:`silence` block is active, shows it with
-``warnings.warn`` as a :class:`PHPWarning` / :class:`PHPNotice` whose text is
-exactly PHP's message, function prefix included.
+Theory of operation (php-src Zend/zend.c: zend_error_impl, main/main.c:
+php_error_cb): every E_WARNING/E_NOTICE/E_DEPRECATED the library raises goes
+through :func:`emit`, the one emitter:
+
+1. if an exception thrown by an error handler is pending for the PHP function
+   being called, nothing more is reported (PHP: zend_call_function refuses to
+   run the handler again, and the diagnostic is dropped);
+2. the handler set with :func:`set_error_handler` is called when its levels
+   include the diagnostic's type -- whatever ``error_reporting`` says and inside
+   ``@`` too -- with ``(errno, errstr, errfile, errline)``, as many as it takes.
+   Anything but ``False`` from it ends the handling; an exception it raises is
+   kept and raised when the PHP function returns (:func:`raise_pending`), after
+   the function has finished its work (out parameters assigned), as in PHP;
+3. otherwise the standard handling: the diagnostic is recorded for
+   ``error_get_last()`` (even when silenced or masked by ``error_reporting``), and
+   shown with ``warnings.warn`` as a :class:`PHPWarning` / :class:`PHPNotice` /
+   :class:`PHPDeprecated` whose text is PHP's message, unless ``@``
+   (:func:`silence`) is active or ``error_reporting`` masks its type.
+
+All of this state -- the last error, the handler stack, the ``error_reporting``
+level, the ``@`` depth, a pending exception -- is per thread and per asyncio
+task: each item is a ``ContextVar`` holding an immutable value.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import inspect
 import os
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 __all__ = [
+    "E_ALL",
     "E_DEPRECATED",
     "E_NOTICE",
     "E_WARNING",
@@ -28,7 +48,11 @@ __all__ = [
     "emit",
     "error_clear_last",
     "error_get_last",
+    "error_reporting",
     "notice",
+    "raise_pending",
+    "restore_error_handler",
+    "set_error_handler",
     "silence",
     "warning",
     "warning_here",
@@ -37,6 +61,10 @@ __all__ = [
 E_WARNING = 2
 E_NOTICE = 8
 E_DEPRECATED = 8192
+E_ALL = 32767
+# PHP 8: inside @, error_reporting is masked down to the fatal errors
+# (E_ERROR | E_PARSE | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR | E_RECOVERABLE_ERROR).
+_SILENCED_LEVEL = 4437
 
 
 class PHPWarning(RuntimeWarning):
@@ -53,7 +81,6 @@ class PHPDeprecated(PHPWarning):
 
 _CATEGORIES: dict[int, type[PHPWarning]] = {E_NOTICE: PHPNotice, E_DEPRECATED: PHPDeprecated}
 
-
 # PHP shows every occurrence; Python's default action shows one per location.
 # Appended, so that any filter the user (or pytest) installs still wins.
 warnings.filterwarnings("always", category=PHPWarning, append=True)
@@ -64,12 +91,29 @@ _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _LIBRARY_DIRS = tuple(
     os.path.join(_PACKAGE_DIR, layer) + os.sep for layer in ("php", "core", "tls", "transport")
 )
-_state = threading.local()
-_last: dict[str, Any] | None = None
 
+Handler = Callable[..., Any]
+# (callback, error_levels, how many positional arguments it takes)
+_HandlerEntry = tuple[Handler, int, int]
 
-def _silenced() -> int:
-    return int(getattr(_state, "silenced", 0))
+_last: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "phpstreams_last_error", default=None
+)
+_silenced: contextvars.ContextVar[int] = contextvars.ContextVar("phpstreams_silenced", default=0)
+_reporting: contextvars.ContextVar[int] = contextvars.ContextVar(
+    "phpstreams_error_reporting", default=E_ALL
+)
+# the handler in force, then the ones set_error_handler pushed (restore pops)
+_handlers: contextvars.ContextVar[tuple[_HandlerEntry | None, ...]] = contextvars.ContextVar(
+    "phpstreams_error_handlers", default=(None,)
+)
+_pending: contextvars.ContextVar[BaseException | None] = contextvars.ContextVar(
+    "phpstreams_pending_exception", default=None
+)
+# How many contexts have a pending exception: lets the call boundary skip the
+# ContextVar look-up in the common case.
+pending_count = 0
+_pending_lock = threading.Lock()
 
 
 def _inside(filename: str) -> bool:
@@ -77,7 +121,7 @@ def _inside(filename: str) -> bool:
 
 
 def _caller_frame() -> tuple[int, str, int]:
-    """The stacklevel, file and line of the first frame outside this package."""
+    """The stacklevel, file and line of the first frame outside the library."""
     frame = sys._getframe(1)
     level = 1
     while frame is not None:
@@ -90,7 +134,7 @@ def _caller_frame() -> tuple[int, str, int]:
 
 
 def active_function() -> str:
-    """The PHP function being called: the outermost frame inside this package."""
+    """The PHP function being called: the outermost frame inside the library."""
     frame = sys._getframe(1)
     name = ""
     while frame is not None and (_inside(frame.f_code.co_filename) or not name):
@@ -106,14 +150,40 @@ def warning_here(text: str) -> None:
 
 
 def emit(error_type: int, message: str) -> None:
-    """Record and (unless silenced) show one PHP diagnostic."""
-    global _last
+    """Report one PHP diagnostic: the error handler, or record and show it."""
+    global pending_count
+    if pending_count and _pending.get() is not None:
+        return  # PHP: an exception is pending; nothing more is reported
     level, filename, line = _caller_frame()
-    _last = {"type": error_type, "message": message, "file": filename, "line": line}
-    if _silenced():
+    handler = _handlers.get()[0]
+    if handler is not None and handler[1] & error_type:
+        callback, _, arity = handler
+        arguments = (error_type, message, filename, line)[:arity]
+        try:
+            handled = callback(*arguments)
+        except BaseException as exc:  # raised when the PHP function returns
+            _pending.set(exc)
+            with _pending_lock:
+                pending_count += 1
+            return
+        if handled is not False:
+            return
+    _last.set({"type": error_type, "message": message, "file": filename, "line": line})
+    if _silenced.get() or not _reporting.get() & error_type:
         return
-    category = _CATEGORIES.get(error_type, PHPWarning)
-    warnings.warn(message, category, stacklevel=level)
+    warnings.warn(message, _CATEGORIES.get(error_type, PHPWarning), stacklevel=level)
+
+
+def raise_pending() -> None:
+    """At a PHP function's return: raise what an error handler threw during it."""
+    global pending_count
+    exc = _pending.get()
+    if exc is None:
+        return
+    _pending.set(None)
+    with _pending_lock:
+        pending_count -= 1
+    raise exc
 
 
 def warning(message: str) -> None:
@@ -130,20 +200,67 @@ def deprecated(message: str) -> None:
 
 def error_get_last() -> dict[str, Any] | None:
     """PHP's ``error_get_last()``: the last diagnostic as a dict, or ``None``."""
-    return None if _last is None else dict(_last)
+    last = _last.get()
+    return None if last is None else dict(last)
 
 
 def error_clear_last() -> None:
     """PHP's ``error_clear_last()``."""
-    global _last
-    _last = None
+    _last.set(None)
+
+
+def error_reporting(error_level: int | None = None) -> int:
+    """PHP's ``error_reporting()``: the old level; sets a new one unless None.
+
+    Inside ``@`` it reads the level masked to the fatal errors (4437), as PHP 8.
+    """
+    old = _reporting.get()
+    if error_level is not None:
+        _reporting.set(error_level)
+    return old & _SILENCED_LEVEL if _silenced.get() else old
+
+
+def _arity(callback: Handler) -> int:
+    """How many of (errno, errstr, errfile, errline) the callback takes."""
+    try:
+        parameters = inspect.signature(callback).parameters.values()
+    except (TypeError, ValueError):
+        return 4
+    count = 0
+    for parameter in parameters:
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            return 4
+        if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
+            count += 1
+    return min(count, 4)
+
+
+def set_error_handler(callback: Handler | None, error_levels: int = E_ALL) -> Handler | None:
+    """PHP's ``set_error_handler()``: returns the handler it replaces (or None)."""
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            "set_error_handler(): Argument #1 ($callback) must be a valid callback or null, "
+            "no array or string given"
+        )
+    stack = _handlers.get()
+    entry = None if callback is None else (callback, error_levels, _arity(callback))
+    _handlers.set((entry, *stack))
+    return None if stack[0] is None else stack[0][0]
+
+
+def restore_error_handler() -> bool:
+    """PHP's ``restore_error_handler()``: the previous handler is back; always True."""
+    stack = _handlers.get()
+    _handlers.set(stack[1:] or (None,))
+    return True
 
 
 @contextlib.contextmanager
 def silence() -> Iterator[None]:
-    """PHP's ``@`` operator: diagnostics inside are recorded but not shown."""
-    _state.silenced = _silenced() + 1
+    """PHP's ``@`` operator: diagnostics inside are recorded but not shown (an
+    error handler still sees them, with ``error_reporting()`` reading 4437)."""
+    token = _silenced.set(_silenced.get() + 1)
     try:
         yield
     finally:
-        _state.silenced -= 1
+        _silenced.reset(token)

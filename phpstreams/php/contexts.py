@@ -13,7 +13,6 @@ from ..core.resources import ContextResource, Resource, php_type_name
 from ..core.stream import StreamResource, require_stream
 
 __all__ = [
-    "context_arg",
     "stream_context_create",
     "stream_context_get_default",
     "stream_context_get_options",

@@ -18,13 +18,27 @@ from .constants import STREAM_OOB, STREAM_PEEK, STREAM_SHUT_RD, STREAM_SHUT_RDWR
 __all__ = [
     "fclose",
     "feof",
+    "fflush",
+    "fgetc",
     "fgets",
     "fputs",
     "fread",
     "fwrite",
+    "set_file_buffer",
+    "socket_get_status",
+    "socket_set_blocking",
+    "socket_set_timeout",
+    "stream_get_contents",
+    "stream_get_line",
     "stream_get_meta_data",
     "stream_set_blocking",
+    "stream_set_chunk_size",
+    "stream_set_read_buffer",
     "stream_set_timeout",
+    "stream_set_write_buffer",
+    "stream_socket_recvfrom",
+    "stream_socket_sendto",
+    "stream_socket_shutdown",
 ]
 
 Data = bytes | bytearray | memoryview | str

@@ -4,28 +4,28 @@ operator (:func:`silence`), ini_get and ini_set."""
 from __future__ import annotations
 
 from ..core.diagnostics import (
-    E_DEPRECATED,
-    E_NOTICE,
-    E_WARNING,
     PHPDeprecated,
     PHPNotice,
     PHPWarning,
     error_clear_last,
     error_get_last,
+    error_reporting,
+    restore_error_handler,
+    set_error_handler,
     silence,
 )
 from ..core.ini import ini_get, ini_set
 
 __all__ = [
-    "E_DEPRECATED",
-    "E_NOTICE",
-    "E_WARNING",
     "PHPDeprecated",
     "PHPNotice",
     "PHPWarning",
     "error_clear_last",
     "error_get_last",
+    "error_reporting",
     "ini_get",
     "ini_set",
+    "restore_error_handler",
+    "set_error_handler",
     "silence",
 ]
