@@ -146,7 +146,7 @@ def test_a_thrown_exception_waits_for_the_function_to_return() -> None:
     warning("first")
     warning("second")  # php: dropped, the handler does not run again
     error_clear_last()
-    with pytest.raises(RuntimeError, match="^boom: first$"):
+    with pytest.raises(RuntimeError, match=r"^boom: first$"):
         raise_pending()
     assert error_get_last() is None
     raise_pending()  # nothing pending any more
