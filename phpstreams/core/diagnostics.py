@@ -100,8 +100,9 @@ _last: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "phpstreams_last_error", default=None
 )
 _silenced: contextvars.ContextVar[int] = contextvars.ContextVar("phpstreams_silenced", default=0)
-_reporting: contextvars.ContextVar[int] = contextvars.ContextVar(
-    "phpstreams_error_reporting", default=E_ALL
+# None: never set, E_ALL (the ini directive then reads "", as with php -n)
+_reporting: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "phpstreams_error_reporting", default=None
 )
 # the handler in force, then the ones set_error_handler pushed (restore pops)
 _handlers: contextvars.ContextVar[tuple[_HandlerEntry | None, ...]] = contextvars.ContextVar(
@@ -169,7 +170,8 @@ def emit(error_type: int, message: str) -> None:
         if handled is not False:
             return
     _last.set({"type": error_type, "message": message, "file": filename, "line": line})
-    if _silenced.get() or not _reporting.get() & error_type:
+    reporting = _reporting.get()
+    if _silenced.get() or (reporting is not None and not reporting & error_type):
         return
     warnings.warn(message, _CATEGORIES.get(error_type, PHPWarning), stacklevel=level)
 
@@ -215,9 +217,22 @@ def error_reporting(error_level: int | None = None) -> int:
     Inside ``@`` it reads the level masked to the fatal errors (4437), as PHP 8.
     """
     old = _reporting.get()
+    if old is None:
+        old = E_ALL
     if error_level is not None:
         _reporting.set(error_level)
     return old & _SILENCED_LEVEL if _silenced.get() else old
+
+
+def reporting_ini() -> str:
+    """ini_get("error_reporting"): "" until a level was set."""
+    level = _reporting.get()
+    return "" if level is None else str(level)
+
+
+def set_reporting_ini(level: int | None) -> None:
+    """ini_set/ini_restore("error_reporting")."""
+    _reporting.set(level)
 
 
 def _arity(callback: Handler) -> int:

@@ -7,18 +7,27 @@ php-src Zend/zend_ini.c: zend_ini_parse_quantity (PHP 8.2), warnings included.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
-from .diagnostics import warning
+from . import diagnostics
+from .diagnostics import deprecated, warning
+from .values import php_float_str
 
-__all__ = ["default_socket_timeout", "ini_get", "ini_set", "parse_quantity"]
+__all__ = [
+    "default_socket_timeout",
+    "ini_get",
+    "ini_restore",
+    "ini_set",
+    "openssl_ca",
+    "parse_quantity",
+    "precision",
+]
 
 _LONG_MAX = 2**63 - 1
 _ULONG = 2**64
 _WHITESPACE = " \t\n\r\v\f"
 
-# name -> (string value as PHP shows it, parsed integer)
-_settings: dict[str, tuple[str, int]] = {"default_socket_timeout": ("60", 60)}
 
 
 def _escaped(text: str) -> str:
@@ -154,28 +163,126 @@ def _to_ini_string(value: object) -> str:
     if value is False or value is None:
         return ""
     if isinstance(value, float):
-        from .values import php_float_str
-
-        return php_float_str(value)
+        return php_float_str(value, precision())
     return str(value)
+
+
+def _c_atol(text: str) -> int:
+    """ZEND_ATOL: strtol's leading integer, 0 when there is none."""
+    value, consumed, _ = _strtoul(text, 10)
+    if not consumed:
+        return 0
+    return value - _ULONG if value > _LONG_MAX else value
+
+
+def _precision_ok(text: str) -> bool:
+    # php-src main/main.c: OnSetPrecision / OnSetSerializePrecision accept -1 and up
+    return _c_atol(text) >= -1
+
+
+def _socket_timeout_ok(text: str) -> bool:
+    parse_quantity(text, "default_socket_timeout")  # PHP warns, and takes what it parsed
+    return True
+
+
+# PHP: zend_memory_usage(true) of a fresh CLI process, one 2 MiB chunk
+_PHP_MEMORY_IN_USE = 2 * 1024 * 1024
+
+
+def _memory_limit_ok(text: str) -> bool:
+    # php-src main/main.c: OnChangeMemoryLimit (phpstreams has no memory limit to set)
+    value = parse_quantity(text, "memory_limit")
+    if value != -1 and value < _PHP_MEMORY_IN_USE:
+        warning(
+            f"Failed to set memory limit to {value} bytes "
+            f"(Current memory usage is {_PHP_MEMORY_IN_USE} bytes)"
+        )
+        return False
+    return True
+
+
+def _line_endings_ok(text: str) -> bool:
+    if text not in ("", "0"):
+        deprecated("auto_detect_line_endings is deprecated")
+    return True
+
+
+def _anything(text: str) -> bool:
+    return True
+
+
+# The directives PHP networking code reads, with php -n's defaults. A None check
+# is a directive PHP lets no script change (PHP_INI_SYSTEM / PHP_INI_PERDIR).
+_DIRECTIVES: dict[str, tuple[str, Callable[[str], bool] | None]] = {
+    "default_socket_timeout": ("60", _socket_timeout_ok),
+    "precision": ("14", _precision_ok),
+    "serialize_precision": ("-1", _precision_ok),
+    "max_execution_time": ("0", _anything),
+    "memory_limit": ("128M", _memory_limit_ok),
+    "user_agent": ("", _anything),
+    "from": ("", _anything),
+    "auto_detect_line_endings": ("0", _line_endings_ok),
+    "disable_functions": ("", None),
+    "allow_url_fopen": ("1", None),
+    "openssl.cafile": ("", None),
+    "openssl.capath": ("", None),
+}
+_values: dict[str, str] = {name: default for name, (default, _) in _DIRECTIVES.items()}
+_socket_timeout = 60
 
 
 def ini_get(option: str) -> str | Literal[False]:
     """PHP's ``ini_get()``: the setting's string value, or False if unknown."""
-    entry = _settings.get(option)
-    return False if entry is None else entry[0]
+    if option == "error_reporting":
+        return diagnostics.reporting_ini()
+    return _values.get(option, False)
 
 
 def ini_set(option: str, value: str | int | float | bool | None) -> str | Literal[False]:
-    """PHP's ``ini_set()``: returns the old value, or False if unknown."""
-    entry = _settings.get(option)
-    if entry is None:
+    """PHP's ``ini_set()``: the old value, or False (unknown, not changeable, refused)."""
+    global _socket_timeout
+    if option == "error_reporting":
+        old = diagnostics.reporting_ini()
+        diagnostics.set_reporting_ini(_c_atol(_to_ini_string(value)))
+        return old
+    directive = _DIRECTIVES.get(option)
+    if directive is None or directive[1] is None:
         return False
     text = _to_ini_string(value)
-    _settings[option] = (text, parse_quantity(text, option))
-    return entry[0]
+    if not directive[1](text):
+        return False
+    old = _values[option]
+    _values[option] = text
+    if option == "default_socket_timeout":
+        _socket_timeout = _parse_quantity(text)[0]
+        if _socket_timeout > _LONG_MAX:
+            _socket_timeout -= _ULONG
+    return old
+
+
+def ini_restore(option: str) -> None:
+    """PHP's ``ini_restore()``: the directive's default again."""
+    global _socket_timeout
+    if option == "error_reporting":
+        diagnostics.set_reporting_ini(None)
+        return
+    directive = _DIRECTIVES.get(option)
+    if directive is not None:
+        _values[option] = directive[0]
+        if option == "default_socket_timeout":
+            _socket_timeout = 60
 
 
 def default_socket_timeout() -> int:
     """The ``default_socket_timeout`` the engine uses, in whole seconds."""
-    return _settings["default_socket_timeout"][1]
+    return _socket_timeout
+
+
+def precision() -> int:
+    """The ``precision`` the engine uses to print floats."""
+    return _c_atol(_values["precision"])
+
+
+def openssl_ca() -> tuple[str, str]:
+    """``openssl.cafile`` and ``openssl.capath``."""
+    return _values["openssl.cafile"], _values["openssl.capath"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 
@@ -19,9 +20,11 @@ __all__ = [
 
 
 def php_float_str(value: float, precision: int = 14) -> str:
-    """A float as PHP's ``(string)`` cast shows it (ini ``precision`` = 14).
+    """A float as PHP's ``(string)`` cast shows it (ini ``precision``, 14 by default).
 
-    php-src main/snprintf.c: php_gcvt -- shortest of fixed or ``1.0E+30`` form.
+    php-src main/snprintf.c: php_gcvt -- shortest of fixed or ``1.0E+30`` form;
+    precision 0 counts as 1, and -1 means the shortest repr (zend_gcvt mode 0,
+    with 17 as the limit of the fixed form).
     """
     if math.isnan(value):
         return "NAN"
@@ -30,9 +33,16 @@ def php_float_str(value: float, precision: int = 14) -> str:
     if value == 0:
         return "-0" if math.copysign(1.0, value) < 0 else "0"
     sign = "-" if value < 0 else ""
-    mantissa, exponent = f"{abs(value):.{precision - 1}e}".split("e")
-    digits = mantissa.replace(".", "").rstrip("0") or "0"
-    decpt = int(exponent) + 1
+    if precision == -1:
+        exact = decimal.Decimal(repr(abs(value))).normalize().as_tuple()
+        digits = "".join(map(str, exact.digits)).rstrip("0") or "0"
+        decpt = len(exact.digits) + int(exact.exponent)
+        precision = 17
+    else:
+        precision = max(precision, 1)
+        mantissa, exponent = f"{abs(value):.{precision - 1}e}".split("e")
+        digits = mantissa.replace(".", "").rstrip("0") or "0"
+        decpt = int(exponent) + 1
     if decpt < -3 or decpt > precision:
         rest = digits[1:] or "0"
         exp = decpt - 1

@@ -14,7 +14,7 @@ from ..core.diagnostics import (
     set_error_handler,
     silence,
 )
-from ..core.ini import ini_get, ini_set
+from ..core.ini import ini_get, ini_restore, ini_set
 
 __all__ = [
     "PHPDeprecated",
@@ -24,6 +24,7 @@ __all__ = [
     "error_get_last",
     "error_reporting",
     "ini_get",
+    "ini_restore",
     "ini_set",
     "restore_error_handler",
     "set_error_handler",

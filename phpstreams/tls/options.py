@@ -16,6 +16,7 @@ import ssl
 from typing import Any
 
 from ..core.diagnostics import warning
+from ..core.ini import openssl_ca
 from ..core.values import php_int, php_truthy
 from ..transport import openssl as _openssl
 from .verify import wildcard_match
@@ -125,8 +126,10 @@ def ssl_context_from_options(
     if "verify_peer" in options and not php_truthy(verify_peer):
         _openssl.set_verify(context, 0, None)
     else:
-        cafile = options.get("cafile")
-        capath = options.get("capath")
+        # PHP: without the options, the openssl.cafile / openssl.capath ini values
+        ini_cafile, ini_capath = openssl_ca()
+        cafile = options.get("cafile", ini_cafile or None)
+        capath = options.get("capath", ini_capath or None)
         cafile = str(cafile) if cafile is not None else None
         capath = str(capath) if capath is not None else None
         if cafile or capath:
