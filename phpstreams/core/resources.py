@@ -32,6 +32,14 @@ class Resource:
     def __repr__(self) -> str:
         return f"resource({self._id}) of type ({self._type})"
 
+    def __int__(self) -> int:
+        """PHP's ``(int)$fp``: the resource id (arrays of streams are keyed by it)."""
+        return self._id
+
+    def __str__(self) -> str:
+        """PHP's ``(string)$fp``."""
+        return f"Resource id #{self._id}"
+
 
 @final
 class ContextResource(Resource):
