@@ -1,20 +1,24 @@
-"""Shared machinery of the bench scripts (not a benchmark itself).
+"""Shared machinery of the benchmark suite (``run.py``; not a benchmark itself).
 
-- :class:`Server`: ``_server.py`` in a subprocess on 127.0.0.1, bounded, stopped on exit;
-- :func:`run_php`: one ``php -n bench/php/<name>.php ...`` run, which times itself with
+- :class:`Server`: ``_server.py`` in its own process on 127.0.0.1, bounded, stopped on
+  close(); its counters say what it really sent, received and accepted;
+- :class:`Worker`: ``_worker.py`` in its own process, one per Python side (phpstreams
+  from a chosen copy on PYTHONPATH, or bare), answering "run workload K once" requests;
+- :func:`run_php`: one ``php -n bench/php/<kind>.php ...`` run, which times itself with
   ``hrtime()`` and prints one JSON line;
-- :func:`measure`: the contenders interleaved (A, B, C, A, B, C...) for N rounds, every
-  run verified against the expected work, medians reported;
-- :func:`render` / :func:`emit`: the table or the JSON document.
+- :func:`measure`: the sides interleaved (A, B, C, A, B, C...) for N rounds after one
+  unmeasured warm-up each, every run verified against the expected work (what the side
+  saw, and the server's counters) before its value is kept;
+- :func:`summarize` / :func:`ratios`: medians and the ratios between sides.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import os
 import platform
+import select
 import shutil
 import statistics
 import subprocess
@@ -31,21 +35,31 @@ PHP_DIR = os.path.join(HERE, "php")
 # The bulk payload: a 1 MiB pattern the server repeats (a ``bytes`` literal, not random).
 BULK_BLOCK = bytes(range(256)) * 4096
 
-# Order of the columns everywhere.
-PHPSTREAMS, BARE, PHP = "phpstreams", "bare", "php"
+# Side names, in column order.
+PHPSTREAMS, BASELINE, BARE, PHP = "phpstreams", "baseline", "bare", "php"
+
+Result = tuple[float, dict[str, Any]]
 
 
-def make_line(i: int, length: int) -> bytes:
-    """Line ``i`` of the lines payload: its number, filler, ``\\n``; exactly ``length`` bytes."""
+def make_line(i: int, length: int, ending: bytes = b"\n") -> bytes:
+    """Line ``i`` of the lines payload: its number, filler, the ending; ``length`` bytes."""
     head = b"%08d " % i
-    return head + b"x" * (length - len(head) - 1) + b"\n"
+    return head + b"x" * (length - len(head) - len(ending)) + ending
 
 
-def make_lines(count: int, length: int) -> bytes:
-    if length < 10:
-        raise ValueError("line length must be at least 10")
-    filler = b"x" * (length - 10) + b"\n"
+def make_lines(count: int, length: int, ending: bytes = b"\n") -> bytes:
+    if length < 9 + len(ending):
+        raise ValueError("line too short for its number and ending")
+    filler = b"x" * (length - 9 - len(ending)) + ending
     return b"".join(b"%08d " % i + filler for i in range(count))
+
+
+def log(*parts: object) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+class Incomplete(RuntimeError):
+    """A side did not do (or the server did not see) the whole expected work."""
 
 
 # -- the loopback server ------------------------------------------------------------
@@ -54,33 +68,41 @@ def make_lines(count: int, length: int) -> bytes:
 class Server:
     """``_server.py MODE ...`` as a subprocess; ``port`` once started; stops on close()."""
 
-    def __init__(self, mode: str, *args: str, max_seconds: float = 300.0) -> None:
-        cmd = [sys.executable, os.path.join(HERE, "_server.py"), mode, *args]
+    def __init__(self, *args: str, cpu: int | None = None, max_seconds: float = 600.0) -> None:
+        cmd = [sys.executable, os.path.join(HERE, "_server.py"), *args]
         cmd += ["--max-seconds", str(max_seconds)]
+        if cpu is not None:
+            cmd += ["--cpu", str(cpu)]
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
         )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
+        line = self._readline(30.0)
         if not line.strip().isdigit():
             self.close()
             raise RuntimeError(f"bench server did not start: {line!r}")
         self.port = int(line)
 
+    def _readline(self, timeout: float) -> str:
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            raise RuntimeError("bench server did not answer")
+        return self.proc.stdout.readline()
+
     def stats(self) -> dict[str, int]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
+        assert self.proc.stdin is not None
         self.proc.stdin.write("stats\n")
         self.proc.stdin.flush()
-        return json.loads(self.proc.stdout.readline())  # type: ignore[no-any-return]
+        return json.loads(self._readline(10.0))  # type: ignore[no-any-return]
 
-    def wait_accepted(self, count: int, timeout: float = 5.0) -> dict[str, int]:
-        """The server's stats once it has accepted ``count`` connections in all (or timeout)."""
+    def wait_for(self, want: dict[str, int], timeout: float = 10.0) -> dict[str, int]:
+        """The counters once they equal ``want`` (or whatever they are after ``timeout``)."""
         end = time.monotonic() + timeout
         while True:
             stats = self.stats()
-            if stats["accepted"] >= count or time.monotonic() > end:
+            if all(stats.get(k) == v for k, v in want.items()) or time.monotonic() > end:
                 return stats
-            time.sleep(0.01)
+            time.sleep(0.005)
 
     def close(self) -> None:
         if self.proc.stdin is not None and not self.proc.stdin.closed:
@@ -103,17 +125,82 @@ class Server:
         self.close()
 
 
+# -- the Python sides' processes ---------------------------------------------------------
+
+
+class Worker:
+    """``_worker.py SIDE``: a process that runs workloads on request.
+
+    ``library``: the source tree to import phpstreams from (put first on PYTHONPATH and
+    checked inside the worker against ``phpstreams.__file__``); None for the bare side.
+    """
+
+    def __init__(self, side: str, library: str | None = None, timeout: int = 120) -> None:
+        env = dict(os.environ)
+        cmd = [sys.executable, os.path.join(HERE, "_worker.py"), side, "--timeout", str(timeout)]
+        if library is not None:
+            old = env.get("PYTHONPATH")
+            env["PYTHONPATH"] = library + (os.pathsep + old if old else "")
+            cmd += ["--expect-under", library]
+        self.timeout = timeout
+        self.side = side
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1, env=env
+        )
+        self.hello = self._reply(60.0)
+        if not self.hello.get("ok"):
+            self.close()
+            raise RuntimeError(f"{side} worker ({library or 'bare'}): {self.hello.get('error')}")
+
+    def _reply(self, timeout: float) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            self.proc.kill()
+            raise RuntimeError(f"{self.side} worker gave no answer (it exited or timed out)")
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def pin(self, cpus: set[int] | None) -> None:
+        """Run on these CPUs only (None: leave the placement to the scheduler)."""
+        if cpus is not None:
+            os.sched_setaffinity(self.proc.pid, cpus)
+
+    def call(self, kind: str, **params: Any) -> Result:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps({"kind": kind, "params": params}) + "\n")
+        self.proc.stdin.flush()
+        reply = self._reply(self.timeout + 10.0)
+        if not reply["ok"]:
+            raise RuntimeError(f"{self.side} worker failed on {kind}:\n{reply['error']}")
+        return reply["seconds"], reply["observed"]
+
+    def close(self) -> None:
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+
 # -- PHP --------------------------------------------------------------------------------
 
 
-def find_php(args: argparse.Namespace) -> str | None:
+def find_php(no_php: bool, php: str | None) -> str | None:
     """The php binary to run, None for no PHP side; a --php that cannot run stops here."""
-    if args.no_php:
+    if no_php:
         return None
-    if args.php:
-        found = shutil.which(str(args.php))
+    if php:
+        found = shutil.which(php)
         if found is None:
-            raise SystemExit(f"--php {args.php}: not an executable (use --no-php to leave PHP out)")
+            raise SystemExit(f"--php {php}: not an executable (use --no-php to leave PHP out)")
         return found
     return shutil.which("php")
 
@@ -130,11 +217,20 @@ def php_version(php: str | None) -> str | None:
     return out.splitlines()[0] if out else None
 
 
-def run_php(php: str, script: str, *args: object, timeout: float = 120.0) -> dict[str, Any]:
-    """``php -n bench/php/SCRIPT args...``: the JSON line it prints (its own hrtime timing)."""
+def run_php(
+    php: str, script: str, *args: object, cpus: set[int] | None = None, timeout: float = 120.0
+) -> dict[str, Any]:
+    """``php -n bench/php/SCRIPT args...``: the JSON line it prints (its own hrtime timing).
+
+    ``cpus``: the CPUs it may run on (set before it starts), None for the scheduler's choice.
+    """
     path = os.path.join(PHP_DIR, script)
     proc = subprocess.run(
-        [php, "-n", path, *map(str, args)], capture_output=True, text=True, timeout=timeout
+        [php, "-n", path, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus is not None else None,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"{script} failed ({proc.returncode}): {proc.stderr or proc.stdout}")
@@ -142,6 +238,22 @@ def run_php(php: str, script: str, *args: object, timeout: float = 120.0) -> dic
     if not lines:
         raise RuntimeError(f"{script} printed nothing: {proc.stderr}")
     return json.loads(lines[-1])  # type: ignore[no-any-return]
+
+
+# -- TLS material -----------------------------------------------------------------------
+
+
+def make_certs(folder: str) -> tuple[str, str]:
+    """A fresh trustme CA and a server certificate for 127.0.0.1: (cafile, server pem)."""
+    import trustme
+
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1", "localhost")
+    cafile = os.path.join(folder, "ca.pem")
+    server_pem = os.path.join(folder, "server.pem")
+    ca.cert_pem.write_to_path(cafile)
+    leaf.private_key_and_cert_chain_pem.write_to_path(server_pem)
+    return cafile, server_pem
 
 
 # -- measuring --------------------------------------------------------------------------
@@ -153,189 +265,127 @@ class Contender:
 
     name: str
     label: str
-    run: Callable[[], tuple[float, dict[str, Any]]]
-    samples: list[float] = field(default_factory=list)
+    run: Callable[[], Result]
+    samples: list[float] = field(default_factory=list)  # the metric, one per round
+    seconds: list[float] = field(default_factory=list)
     observed: dict[str, Any] = field(default_factory=dict)
-
-
-class Incomplete(RuntimeError):
-    """A side did not receive the whole expected work."""
 
 
 def check(name: str, observed: dict[str, Any], expected: dict[str, Any]) -> None:
     wrong = {k: (observed.get(k), v) for k, v in expected.items() if observed.get(k) != v}
     if wrong:
-        detail = ", ".join(f"{k}: got {g!r}, expected {e!r}" for k, (g, e) in wrong.items())
+        detail = ", ".join(f"{k}: got {g!r:.80}, expected {e!r:.80}" for k, (g, e) in wrong.items())
         raise Incomplete(f"{name}: incomplete work: {detail}")
-
-
-def log(*parts: object) -> None:
-    print(*parts, file=sys.stderr, flush=True)
 
 
 def measure(
     contenders: list[Contender],
     rounds: int,
     expected: dict[str, Any],
+    metric: Callable[[float, dict[str, Any]], float],
     server: Server | None = None,
-    connections_per_run: int = 1,
-    warmup: Callable[[Contender], int] | None = None,
+    server_delta: dict[str, int] | None = None,
+    warmup: bool = True,
 ) -> None:
     """Run the contenders interleaved, A B C, A B C..., ``rounds`` times; verify each run.
 
-    ``warmup(c)`` runs once per side first (unmeasured) and returns how many connections
-    it made. When ``server`` is given, its accept count must grow by exactly
-    ``connections_per_run`` for every run as well (every side really reached the
-    server, as often).
+    One unmeasured (but verified) warm-up run per side comes first unless ``warmup`` is
+    False. With a ``server``, its counters must grow by exactly ``server_delta`` for
+    every run, with no errors and no connection left open: every side really did the
+    work at the server, as often, and no side can skip work or stop early.
     """
-    accepted = server.stats()["accepted"] if server is not None else 0
-    if warmup is not None:
-        for c in contenders:
-            accepted += warmup(c)
-    if server is not None:
-        stats = server.wait_accepted(accepted)
-        if stats["accepted"] != accepted:
-            raise Incomplete(f"warm-up: server saw {stats}, expected {accepted} accepted")
-    for r in range(rounds):
+    delta = server_delta or {}
+    counters = server.stats() if server is not None else {}
+    plan: list[int | None] = ([None] if warmup else []) + list(range(rounds))
+    for r in plan:
         for c in contenders:
             seconds, observed = c.run()
             check(c.name, observed, expected)
             if server is not None:
-                accepted += connections_per_run
-                stats = server.wait_accepted(accepted)
-                if stats["accepted"] != accepted or stats.get("errors", 0):
-                    raise Incomplete(f"{c.name}: server saw {stats}, expected {accepted} accepted")
-            c.samples.append(seconds)
+                want = {k: counters.get(k, 0) + v for k, v in delta.items()}
+                want["errors"] = counters.get("errors", 0)
+                want["open"] = 0
+                counters = server.wait_for(want)
+                wrong = {k: (counters.get(k), v) for k, v in want.items() if counters.get(k) != v}
+                if wrong:
+                    raise Incomplete(f"{c.name}: server counters (got, expected): {wrong}")
+            value = metric(seconds, observed)
+            if r is None:
+                log(f"  warm-up      {c.name:<12} {seconds * 1000:9.1f} ms")
+                continue
+            c.samples.append(value)
+            c.seconds.append(seconds)
             c.observed = observed
-            log(f"  round {r + 1}/{rounds} {c.name:<12} {seconds * 1000:9.1f} ms")
+            ms = seconds * 1000
+            log(f"  round {r + 1:>2}/{rounds:<2} {c.name:<12} {ms:9.1f} ms  {value:,.6g}")
 
 
-def summarize(contenders: list[Contender], work: float, unit: str) -> dict[str, Any]:
-    """Per side: samples, median seconds, median rate (``work`` units per second)."""
+def summarize(contenders: list[Contender], unit: str) -> dict[str, Any]:
+    """Per side: the per-round values, their median, min and max, the median seconds."""
     out: dict[str, Any] = {}
     for c in contenders:
-        rates = [work / s for s in c.samples]
         out[c.name] = {
             "label": c.label,
-            "seconds": c.samples,
-            "median_seconds": statistics.median(c.samples),
-            "rate": statistics.median(rates),
-            "rate_min": min(rates),
-            "rate_max": max(rates),
+            "values": c.samples,
+            "value": statistics.median(c.samples),
+            "min": min(c.samples),
+            "max": max(c.samples),
+            "seconds": c.seconds,
+            "median_seconds": statistics.median(c.seconds),
             "unit": unit,
-            "observed": c.observed,
+            "observed": {k: v for k, v in c.observed.items() if k != "last"},
         }
     return out
 
 
-def ratios(sides: dict[str, Any]) -> dict[str, float | None]:
-    """phpstreams/bare and phpstreams/PHP, as ratios of the median rates (higher is better)."""
+def ratios(sides: dict[str, Any]) -> dict[str, float]:
+    """a/b of the median values for every pair the tables show, and the paired medians.
 
-    def ratio(a: str, b: str) -> float | None:
+    ``phpstreams/bare`` is phpstreams' median over bare's: for rates higher is better,
+    for memory (bytes per stream) lower is better. ``*_paired`` (what the tables show):
+    the median of the per-round ratios; the sides of one round ran back to back under
+    the same machine load, so a load that drifts during a workload cancels out.
+    """
+    pairs = [(PHPSTREAMS, BARE), (PHPSTREAMS, PHP), (BASELINE, BARE), (BASELINE, PHP)]
+    pairs.append((PHPSTREAMS, BASELINE))
+    out: dict[str, float] = {}
+    for a, b in pairs:
         if a in sides and b in sides:
-            return float(sides[a]["rate"] / sides[b]["rate"])
-        return None
-
-    def paired(a: str, b: str) -> float | None:
-        if a in sides and b in sides:
-            return float(
-                statistics.median(
-                    y / x for x, y in zip(sides[a]["seconds"], sides[b]["seconds"], strict=True)
-                )
-            )
-        return None
-
-    return {
-        "phpstreams/bare": ratio(PHPSTREAMS, BARE),
-        "phpstreams/php": ratio(PHPSTREAMS, PHP),
-        # the median of the per-round ratios (same round = same machine load)
-        "phpstreams/bare_paired": paired(PHPSTREAMS, BARE),
-        "phpstreams/php_paired": paired(PHPSTREAMS, PHP),
-    }
+            out[f"{a}/{b}"] = float(sides[a]["value"] / sides[b]["value"])
+            per_round = zip(sides[a]["values"], sides[b]["values"], strict=True)
+            out[f"{a}/{b}_paired"] = float(statistics.median(x / y for x, y in per_round))
+    return out
 
 
-def environment(php: str | None) -> dict[str, Any]:
-    """When and on what this ran; which phpstreams (the git state when it is this repo's)."""
+def environment(php: str | None, workers: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """When and on what this ran, and which copies of phpstreams were measured."""
 
-    def git(*args: str) -> str | None:
+    def git(*args: str) -> str | None:  # read-only queries only
         try:
-            return subprocess.run(
-                ["git", "-C", REPO, *args], capture_output=True, text=True, timeout=10
-            ).stdout.strip()
+            proc = subprocess.run(
+                ["git", "--no-optional-locks", "-C", REPO, *args],
+                capture_output=True,
+                text=True,
+                timeout=10,
+            )
         except (OSError, subprocess.SubprocessError):
             return None
+        return proc.stdout.strip() if proc.returncode == 0 else None
 
-    import phpstreams
-
-    where = os.path.dirname(os.path.dirname(os.path.abspath(phpstreams.__file__)))
-    in_repo = os.path.samefile(where, REPO)
-    status = git("status", "--porcelain", "--untracked-files=no", "--", "phpstreams")
+    copies = {}
+    for side, hello in workers.items():
+        where = os.path.dirname(os.path.dirname(os.path.realpath(hello["phpstreams_file"])))
+        entry: dict[str, Any] = {"from": where}
+        if os.path.samefile(where, REPO):
+            entry["commit"] = git("rev-parse", "--short", "HEAD")
+            status = git("status", "--porcelain", "--untracked-files=all", "--", "phpstreams")
+            entry["uncommitted_changes"] = bool(status) if status is not None else None
+        copies[side] = entry
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "python": f"Python {platform.python_version()}",
         "php": php_version(php),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
         "load_average": [round(x, 2) for x in os.getloadavg()],
-        "phpstreams_from": where,
-        "phpstreams_commit": git("rev-parse", "--short", "HEAD") if in_repo else None,
-        "phpstreams_dirty": (bool(status) if status is not None else None) if in_repo else None,
+        "phpstreams_copies": copies,
     }
-
-
-# -- command line and output ------------------------------------------------------------
-
-
-def base_parser(description: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds (9; 3 quick)")
-    parser.add_argument("--quick", action="store_true", help="a few-second smoke run")
-    parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
-    parser.add_argument("--php", default=None, help="the php binary (default: php on PATH)")
-    parser.add_argument("--no-php", action="store_true", help="leave PHP out")
-    parser.add_argument(
-        "--extra-baselines",
-        action="store_true",
-        help="also run 'bare-timeout': the bare loop on a socket with a timeout, which "
-        "polls before every recv/connect as PHP 8.2 does",
-    )
-    return parser
-
-
-def rounds_of(args: argparse.Namespace) -> int:
-    if args.rounds is not None:
-        return max(1, int(args.rounds))
-    return 3 if args.quick else 9
-
-
-def render(result: dict[str, Any]) -> str:
-    """One benchmark's result as a small text table."""
-    lines = [f"{result['title']}  ({result['work_text']}, {result['rounds']} rounds, medians)"]
-    unit = result["unit"]
-    for name, side in result["sides"].items():
-        lines.append(
-            f"  {name:<14} {side['rate']:>14,.0f} {unit:<8} "
-            f"(min {side['rate_min']:,.0f}, max {side['rate_max']:,.0f}; "
-            f"{side['median_seconds'] * 1000:,.1f} ms)  {side['label']}"
-        )
-    r = result["ratios"]
-    target = result["target"]
-    parts = []
-    if r["phpstreams/bare"] is not None:
-        value = r["phpstreams/bare"]
-        verdict = "met" if value >= target else "MISSED"
-        # 3 decimals where 2 would print the target for a miss
-        shown = f"{value:.3f}" if value < target <= round(value, 2) else f"{value:.2f}"
-        parts.append(f"phpstreams/bare {shown}x (target >= {target}x: {verdict})")
-    if r["phpstreams/php"] is not None:
-        parts.append(f"phpstreams/PHP {r['phpstreams/php']:.2f}x")
-    else:
-        parts.append("PHP not run")
-    lines.append("  " + "; ".join(parts))
-    return "\n".join(lines)
-
-
-def emit(result: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(result, indent=2))
-    else:
-        print(render(result))

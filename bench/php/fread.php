@@ -1,7 +1,7 @@
 <?php
 // php -n bench/php/fread.php PORT LENGTH
 // Reads the bench server's bulk payload with fread($fp, LENGTH) until EOF; times
-// connect..fclose with hrtime() and prints one JSON line: seconds, bytes, reads.
+// connect..fclose with hrtime() and prints one JSON line: seconds, bytes.
 $addr = 'tcp://127.0.0.1:' . (int)$argv[1];
 $length = (int)$argv[2];
 $t0 = hrtime(true);
@@ -11,11 +11,9 @@ if ($fp === false) {
     exit(1);
 }
 $total = 0;
-$reads = 0;
 while (($data = fread($fp, $length)) !== false && $data !== '') {
     $total += strlen($data);
-    $reads++;
 }
 fclose($fp);
 $t1 = hrtime(true);
-echo json_encode(['seconds' => ($t1 - $t0) / 1e9, 'bytes' => $total, 'reads' => $reads]), "\n";
+echo json_encode(['seconds' => ($t1 - $t0) / 1e9, 'bytes' => $total]), "\n";
