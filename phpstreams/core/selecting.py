@@ -19,6 +19,7 @@ from ..transport.net import SELECT_EXCEPT as _EXCEPT
 from ..transport.net import SELECT_READ as _READ
 from ..transport.net import SELECT_WRITE as _WRITE
 from ..transport.net import poll_many
+from .sockops import PLAIN
 from .stream import StreamResource
 from .timeouts import select_wait_ms
 
@@ -52,9 +53,9 @@ def _fds(array: StreamArray, errors: list[str]) -> list[tuple[Any, Any, int]]:
         if error is not None:
             errors.append(error)
             continue
-        fd = value.stream.fileno()
-        if fd is not None:
-            out.append((key, value, fd))
+        transport = value.stream.transport
+        if transport is not None:
+            out.append((key, value, transport.fd))
     return out
 
 
@@ -99,9 +100,13 @@ def _select(
     sets: list[list[tuple[Any, Any, int]]],
     timeout_ms: int,
 ) -> int:
-    for _, value, _ in sets[0]:
-        value.stream.absorb_pending()
-    buffered = {key for key, value, _ in sets[0] if value.stream.unread_bytes() > 0}
+    buffered = set()
+    for key, value, _ in sets[0]:
+        stream = value.stream
+        if stream.ops is not PLAIN:
+            stream.absorb_pending()  # TLS: what OpenSSL decrypted counts as buffered
+        if stream.unread_bytes():
+            buffered.add(key)
     if buffered:
         _keep(read, buffered)
         _keep(write, set())

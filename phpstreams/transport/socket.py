@@ -35,13 +35,14 @@ _NOTHING_YET = (errno.EAGAIN, errno.EWOULDBLOCK, errno.EMSGSIZE)  # EMSGSIZE: a 
 class SocketTransport:
     """A socket; the stream's own descriptor, for plain and raw I/O."""
 
-    __slots__ = ("sock",)
+    __slots__ = ("fd", "sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
+        self.fd = sock.fileno()  # fixed for the socket's life
 
     def fileno(self) -> int:
-        return self.sock.fileno()
+        return self.fd
 
     @property
     def family(self) -> int:
