@@ -1,418 +1,57 @@
-"""Loopback peers the scenarios talk to, run in threads of the runner's process.
+"""The peers' entry point: ``start_peer(kind)``, and the kinds there are.
 
-Theory of operation: a peer is started fresh for each run of a scenario (the
-PHP run and the Python run each get their own), so no state leaks from one run
-to the other; its port numbers and paths fill the scenario's placeholders and
-are mapped back by the normalizer.  Every peer also owns ``port2``, a second
-port that refuses connections (bound, never listening), and ``tmp``, a private
-temporary folder.
+Theory of operation: every kind of peer is registered, at import, by the module
+that implements it (``peers/``: see ``peers/__init__.py``), with the function
+that starts it; this module imports all of them, so by the time
+:func:`start_peer` looks a kind up, every kind is in the one registry.  The
+peer modules never import this one (no import cycle).
 
-Everything is bounded: sockets bind to 127.0.0.1, ::1 or a unix path in the
-peer's folder only; each connection handler is a daemon thread with a socket
-timeout; at most ``_MAX_CONNECTIONS`` are served; ``stop()`` closes every socket,
-joins the threads and removes the folder.  Handler errors are swallowed (a peer
-reports nothing: the client side is what is being compared).
-
-Kinds added for the php-src .phpt scenarios (``catalogue/_phpt.py``):
-``free_port`` (no server: ``{port}`` is a loopback port free for TCP and UDP a
-moment ago, ``{path}`` a unix socket path in the peer's folder, so the scenario
-can run the phpt's own server); ``tcp_sender``, ``udp_sender``, ``unix_sender``
-(clients for the scenario's own server: they send ``SENDER_PAYLOAD`` once the
-server listens); ``gh11418`` (sends ``Hi Hello``, 50 ms later `` World\\n``, then
-closes) and ``gh13860`` (sends ``xx``, closes 0.3 s later).
+``TLS_PEER_KINDS`` is every kind registered as a TLS peer; ``scenario()``
+accepts only the engine's own kinds (``_scenario.PEER_KINDS``), so the
+catalogues set the others on their scenarios themselves.  The constants the
+catalogues quote (``LINES``, ``SENDER_PAYLOAD``, ``SINK_BYTES``, ``SNI_NAMES``...)
+are re-exported here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import selectors
-import shutil
-import socket
-import struct
-import tempfile
-import threading
-import time
-from collections.abc import Callable
+from .peers import _external, _plain, _tls, _tls_clients, _tls_servers
+from .peers._base import Peer, PeerUnavailable, lookup, registered
+from .peers._certs import PASSPHRASE, SNI_NAMES, CertSet, TLSPlaceholders, certificates
+from .peers._plain import BANNER, BULK, LINES, PARTIAL, SENDER_PAYLOAD
+from .peers._tls import TLSPeer
+from .peers._tls_servers import GREETING, SINK_BYTES
 
-from ._placeholders import Placeholders
+__all__ = [
+    "BANNER",
+    "BULK",
+    "GREETING",
+    "LINES",
+    "PARTIAL",
+    "PASSPHRASE",
+    "PEER_MODULES",
+    "REGISTERED_KINDS",
+    "SENDER_PAYLOAD",
+    "SINK_BYTES",
+    "SNI_NAMES",
+    "TLS_PEER_KINDS",
+    "CertSet",
+    "Peer",
+    "PeerUnavailable",
+    "TLSPeer",
+    "TLSPlaceholders",
+    "certificates",
+    "start_peer",
+]
 
-__all__ = ["Peer", "PeerUnavailable", "start_peer"]
+# the modules registering peer kinds (imported for that)
+PEER_MODULES = (_plain, _tls, _tls_servers, _tls_clients, _external)
 
-_MAX_CONNECTIONS = 64
-_IO_TIMEOUT = 20.0
-BANNER = b"220 ready\r\n"
-LINES = b"first line\nsecond line\r\nthird\n\nlast-no-newline"
-PARTIAL = b"partial"
-# 20000 bytes: the 62 letters and digits repeated (more than PHP's first 8192-byte fill)
-BULK = (b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 323)[:20000]
-SENDER_PAYLOAD = b"ABCdef123\n"  # what tcp4loop.phpt, udp4loop.phpt and unixloop.phpt send
-_SENDER_DEADLINE = 10.0
-
-
-class PeerUnavailable(Exception):
-    """This machine cannot provide the peer (e.g. no IPv6 loopback)."""
-
-
-def _refusing_socket(family: int = socket.AF_INET, host: str = "127.0.0.1") -> socket.socket:
-    """A socket bound to an ephemeral port but never listening: connects are refused."""
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.bind((host, 0))
-    return sock
-
-
-def _free_port() -> int:
-    """A 127.0.0.1 port that was free for both TCP and UDP a moment ago."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-            tcp.bind(("127.0.0.1", 0))
-            port = int(tcp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                try:
-                    udp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-        return port
-    raise PeerUnavailable("no loopback port free for both TCP and UDP")
-
-
-class Peer:
-    """A running peer: its placeholders, and ``stop()``."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self.tmp = tempfile.mkdtemp(prefix="phpsc-")
-        self._sockets: list[socket.socket] = []
-        self._threads: list[threading.Thread] = []
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._served = 0
-        self.port: int | None = None
-        self.path: str | None = None
-        self.host = "127.0.0.1"
-        refusing = self._own(_refusing_socket())
-        self.port2: int = refusing.getsockname()[1]
-
-    # -- bookkeeping ----------------------------------------------------------
-
-    def _own(self, sock: socket.socket) -> socket.socket:
-        """Track ``sock`` for stop(); once stopped, close it at once (no leak)."""
-        with self._lock:
-            if not self._stop.is_set():
-                self._sockets.append(sock)
-                return sock
-        sock.close()
-        raise OSError("peer stopped")
-
-    def _spawn(self, target: Callable[[], None]) -> None:
-        def guarded() -> None:
-            with contextlib.suppress(Exception):
-                target()
-
-        thread = threading.Thread(target=guarded, daemon=True, name=f"peer-{self.kind}")
-        with self._lock:
-            self._threads.append(thread)
-        thread.start()
-
-    def placeholders(self) -> Placeholders:
-        return Placeholders(
-            host=self.host, port=self.port, port2=self.port2, path=self.path, tmp=self.tmp
-        )
-
-    def stop(self) -> None:
-        with self._lock:
-            self._stop.set()
-            sockets, self._sockets = self._sockets, []
-            threads = list(self._threads)
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.close()
-        for thread in threads:
-            thread.join(timeout=2.0)
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    # -- stream servers -------------------------------------------------------
-
-    def _serve(self, listener: socket.socket, handler: Callable[[socket.socket], None]) -> None:
-        """Accept loop: each connection handled freshly in its own thread."""
-        listener.setblocking(False)
-        with selectors.DefaultSelector() as sel:
-            sel.register(listener, selectors.EVENT_READ)
-            while not self._stop.is_set():
-                if not sel.select(timeout=0.05):
-                    continue
-                try:
-                    conn, _ = listener.accept()
-                except OSError:
-                    continue
-                conn.setblocking(True)
-                conn.settimeout(_IO_TIMEOUT)
-                self._own(conn)
-                with self._lock:
-                    self._served += 1
-                    full = self._served > _MAX_CONNECTIONS
-                if full:
-                    conn.close()
-                    continue
-                self._spawn(lambda conn=conn: handler(conn))  # type: ignore[misc]
-
-    def listen_stream(
-        self, handler: Callable[[socket.socket], None], family: int, address: tuple[str, int] | str
-    ) -> socket.socket:
-        listener = self._own(socket.socket(family, socket.SOCK_STREAM))
-        if family != socket.AF_UNIX:
-            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(address)
-        listener.listen(16)
-        self._spawn(lambda: self._serve(listener, handler))
-        return listener
-
-    # -- handlers -------------------------------------------------------------
-
-    def _recv(self, conn: socket.socket) -> bytes:
-        """recv that wakes up regularly to notice stop(); b"" at EOF or on error."""
-        conn.settimeout(0.1)
-        while not self._stop.is_set():
-            try:
-                return conn.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:
-                return b""
-        return b""
-
-    @staticmethod
-    def _send(conn: socket.socket, data: bytes) -> None:
-        conn.settimeout(_IO_TIMEOUT)
-        conn.sendall(data)
-
-    def handle_echo(self, conn: socket.socket) -> None:
-        while data := self._recv(conn):
-            self._send(conn, data)
-        conn.close()
-
-    def handle_banner(self, conn: socket.socket) -> None:
-        self._send(conn, BANNER)
-        self.handle_echo(conn)
-
-    def handle_listen(self, conn: socket.socket) -> None:
-        while self._recv(conn):
-            pass
-        conn.close()
-
-    def handle_silent(self, conn: socket.socket) -> None:
-        self._stop.wait(_IO_TIMEOUT)
-        conn.close()
-
-    def handle_lines(self, conn: socket.socket) -> None:
-        self._send(conn, LINES)
-        with contextlib.suppress(OSError):
-            conn.shutdown(socket.SHUT_WR)
-        # linger until the client closes, so the client sees a clean FIN, never a reset
-        while self._recv(conn):
-            pass
-        conn.close()
-
-    def handle_partial(self, conn: socket.socket) -> None:
-        """Send PARTIAL (no newline), then stay silent until the client closes."""
-        self._send(conn, PARTIAL)
-        while self._recv(conn):
-            pass
-        conn.close()
-
-    def handle_close(self, conn: socket.socket) -> None:
-        """Close at once (an orderly FIN: nothing was received, so no reset)."""
-        conn.close()
-
-    def handle_reset(self, conn: socket.socket) -> None:
-        """Wait for the client's first bytes, then abort: SO_LINGER 0 makes close() send RST.
-
-        Waiting keeps the reset out of the client's connect (which would then fail).
-        """
-        if not self._recv(conn):
-            conn.close()
-            return
-        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        conn.close()
-
-    def handle_bulk(self, conn: socket.socket) -> None:
-        """Send BULK, half-close, then linger until the client closes (no reset)."""
-        self._send(conn, BULK)
-        with contextlib.suppress(OSError):
-            conn.shutdown(socket.SHUT_WR)
-        while self._recv(conn):
-            pass
-        conn.close()
-
-    def handle_gh11418(self, conn: socket.socket) -> None:
-        """gh11418.phpt's server: 'Hi Hello', 50 ms later ' World\\n', then close."""
-        self._send(conn, b"Hi Hello")
-        if self._stop.wait(0.05):
-            return
-        self._send(conn, b" World\n")
-        conn.close()
-
-    def handle_gh13860(self, conn: socket.socket) -> None:
-        """gh13860.phpt's server: 'xx', then close 0.3 s later (nothing read: a clean FIN)."""
-        self._send(conn, b"xx")
-        if self._stop.wait(0.3):
-            return
-        conn.close()
-
-    # -- clients for the scenario's own server (the phpt's server half) ----------------
-
-    def _connect_when_listening(self, family: int, address: tuple[str, int] | str) -> None:
-        """Connect once the scenario listens, send SENDER_PAYLOAD, linger until EOF."""
-        deadline = time.monotonic() + _SENDER_DEADLINE
-        while not self._stop.is_set() and time.monotonic() < deadline:
-            sock = self._own(socket.socket(family, socket.SOCK_STREAM))
-            sock.settimeout(1.0)
-            try:
-                sock.connect(address)
-            except OSError:
-                sock.close()
-                self._stop.wait(0.02)
-                continue
-            self._send(sock, SENDER_PAYLOAD)
-            while self._recv(sock):
-                pass
-            sock.close()
-            return
-
-    def start_udp_sender(self) -> None:
-        """Send SENDER_PAYLOAD to {port} every 20 ms (a datagram sent before the scenario
-        binds is lost), for at most _SENDER_DEADLINE seconds."""
-        sock = self._own(socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
-        port = self.port
-        assert port is not None
-
-        def run() -> None:
-            deadline = time.monotonic() + _SENDER_DEADLINE
-            while not self._stop.is_set() and time.monotonic() < deadline:
-                with contextlib.suppress(OSError):
-                    sock.sendto(SENDER_PAYLOAD, ("127.0.0.1", port))
-                self._stop.wait(0.02)
-
-        self._spawn(run)
-
-    # -- special kinds ------------------------------------------------------------
-
-    def start_blackhole(self) -> None:
-        """A listener with backlog 0 whose accept queue is full: later SYNs are dropped."""
-        listener = self._own(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)
-        self.port = listener.getsockname()[1]
-        for _ in range(3):
-            filler = self._own(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-            filler.setblocking(False)
-            with contextlib.suppress(BlockingIOError):
-                filler.connect(("127.0.0.1", self.port))
-            time.sleep(0.02)
-        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        probe.settimeout(0.2)
-        try:
-            probe.connect(("127.0.0.1", self.port))
-        except TimeoutError:
-            return
-        except OSError as exc:
-            raise PeerUnavailable(f"blackhole probe failed: {exc}") from exc
-        finally:
-            probe.close()
-        raise PeerUnavailable("blackhole: the accept queue did not fill (a connect succeeded)")
-
-    def start_udp_echo(self) -> None:
-        sock = self._own(socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
-        sock.bind(("127.0.0.1", 0))
-        sock.settimeout(0.1)
-        self.port = sock.getsockname()[1]
-
-        def run() -> None:
-            count = 0
-            while not self._stop.is_set() and count < 10 * _MAX_CONNECTIONS:
-                try:
-                    data, addr = sock.recvfrom(65536)
-                except TimeoutError:
-                    continue
-                except OSError:
-                    return
-                count += 1
-                with contextlib.suppress(OSError):
-                    sock.sendto(data, addr)
-
-        self._spawn(run)
-
-
-def _ipv6_available() -> bool:
-    if not socket.has_ipv6:
-        return False
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
-            probe.bind(("::1", 0))
-    except OSError:
-        return False
-    return True
+REGISTERED_KINDS = registered()
+TLS_PEER_KINDS = registered(tls=True)
 
 
 def start_peer(kind: str | None) -> Peer:
     """Start a fresh peer of ``kind`` (None and "none": no server, placeholders only)."""
-    from ._tlspeers import TLS_PEER_KINDS, start_tls_peer  # TLS peers: their own module
-
-    if kind in TLS_PEER_KINDS:
-        return start_tls_peer(kind)
-    peer = Peer(kind or "none")
-    try:
-        _start(peer)
-    except BaseException:
-        peer.stop()
-        raise
-    return peer
-
-
-def _start(peer: Peer) -> None:
-    kind = peer.kind
-    handlers = {
-        "listen": peer.handle_listen,
-        "echo": peer.handle_echo,
-        "banner": peer.handle_banner,
-        "lines": peer.handle_lines,
-        "silent": peer.handle_silent,
-        "partial": peer.handle_partial,
-        "close": peer.handle_close,
-        "bulk": peer.handle_bulk,
-        "reset": peer.handle_reset,
-        "gh11418": peer.handle_gh11418,
-        "gh13860": peer.handle_gh13860,
-    }
-    if kind == "none":
-        return
-    if kind == "refused":
-        peer.port = peer._own(_refusing_socket()).getsockname()[1]
-    elif kind in handlers:
-        listener = peer.listen_stream(handlers[kind], socket.AF_INET, ("127.0.0.1", 0))
-        peer.port = listener.getsockname()[1]
-    elif kind == "blackhole":
-        peer.start_blackhole()
-    elif kind == "udp_echo":
-        peer.start_udp_echo()
-    elif kind == "unix_echo":
-        peer.path = os.path.join(peer.tmp, "echo.sock")
-        peer.listen_stream(peer.handle_echo, socket.AF_UNIX, peer.path)
-    elif kind in ("free_port", "tcp_sender", "udp_sender", "unix_sender"):
-        peer.port = _free_port()
-        peer.path = os.path.join(peer.tmp, "phpt.sock")
-        port, path = peer.port, peer.path
-        if kind == "tcp_sender":
-            peer._spawn(lambda: peer._connect_when_listening(socket.AF_INET, ("127.0.0.1", port)))
-        elif kind == "unix_sender":
-            peer._spawn(lambda: peer._connect_when_listening(socket.AF_UNIX, path))
-        elif kind == "udp_sender":
-            peer.start_udp_sender()
-    elif kind == "ipv6_echo":
-        if not _ipv6_available():
-            raise PeerUnavailable("no IPv6 loopback (::1) on this machine")
-        peer.host = "::1"
-        listener = peer.listen_stream(peer.handle_echo, socket.AF_INET6, ("::1", 0))
-        peer.port = listener.getsockname()[1]
-    else:
-        raise ValueError(f"unknown peer kind {kind!r}")
+    name = kind or "none"
+    return lookup(name).start(name)

@@ -23,7 +23,7 @@ __all__ = [
 
 FP = var("fp")
 
-# Peer kinds added to _peers.py for this catalogue; the scenario builder only
+# Peer kinds added to peers/_plain.py for this catalogue; the scenario builder only
 # knows the engine's original kinds, so these are set on the built scenario.
 EXTRA_PEERS = frozenset({"partial", "close", "bulk", "reset"})
 

@@ -6,8 +6,8 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+from .._peers import TLS_PEER_KINDS
 from .._scenario import PEER_KINDS, Arg, Scenario, Step, call, const, ref, scenario, var
-from .._tlspeers import TLS_PEER_KINDS
 
 __all__ = [
     "CTX",
@@ -41,7 +41,7 @@ def tls_scenario(
     mask: Sequence[str] = (),
     timeout: float = 20.0,
 ) -> Scenario:
-    """``scenario(...)`` that also accepts the TLS peer kinds (``_tlspeers``)."""
+    """``scenario(...)`` that also accepts the TLS peer kinds (``peers/_tls*``)."""
     extra = peer in TLS_PEER_KINDS and peer not in PEER_KINDS
     built = scenario(
         name,

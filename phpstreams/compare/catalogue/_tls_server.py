@@ -1,7 +1,7 @@
 """TLS on the server side: ssl:// servers and crypto enabled on accepted streams.
 
 The peer is the client here: ``{port}`` is a free port the scenario listens on,
-and the peer connects to it as soon as it can (see ``_tlspeers``).
+and the peer connects to it as soon as it can (see ``peers/_tls_clients.py``).
 """
 
 from __future__ import annotations

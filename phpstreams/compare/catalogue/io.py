@@ -4,7 +4,7 @@ recvfrom/sendto, UDP and unix sockets, buffers and argument errors.
 Every scenario names the PHP 8.2 behaviour it pins (``doc``); what PHP actually
 does is whatever real PHP records when the scenario runs -- nothing here states
 an expected output.  A few scenarios use peers added for this catalogue
-(``partial``, ``close``, ``bulk``: see ``_peers.py``).
+(``partial``, ``close``, ``bulk``: see ``peers/_plain.py``).
 """
 
 from __future__ import annotations

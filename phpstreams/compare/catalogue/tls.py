@@ -4,7 +4,8 @@ stream_socket_enable_crypto (STARTTLS), I/O on TLS streams and TLS servers.
 Every scenario names the PHP 8.2 behaviour it pins (``doc``); what PHP actually
 does is whatever real PHP records when the scenario runs -- nothing here states
 an expected output.  The peers (TLS servers, a STARTTLS server, clients for the
-scenario's own TLS servers) and the test certificates are in ``_tlspeers.py``.
+scenario's own TLS servers) and the test certificates are in ``peers/`` (``_tls*.py``,
+``_certs.py``, ``_external.py``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,121 @@
+"""Shorthands shared by the php-src .phpt scenarios (``_phpt_*.py``).
+
+Each scenario transliterates one php-src ``.phpt`` (its ``doc`` names the file)
+into calls; what PHP does is whatever PHP 8.2 records when it runs, never the
+test's ``--EXPECT--`` text (some are outdated).  Where the phpt runs its own
+server in the same script (tcp4loop, shutdown, the meta-data tests...), so does
+the scenario, on the ``free_port`` peer's ``{port}``/``{path}``: both roles are
+then phpstreams in the Python run.  Where the phpt splits server and client
+(``ServerClientTestCase``), the server is a Python peer (``peers/_plain.py``,
+``peers/_tls_servers.py``) with the phpt's shape, and only the client is compared.  A
+``-peer-client``/``-peer-server`` variant swaps in a foreign peer for one role.
+
+Which P0 rows existing scenarios already pin, and why, is in
+``docs/phpt-coverage.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from .._peers import SENDER_PAYLOAD, TLS_PEER_KINDS
+from .._scenario import PEER_KINDS, Arg, Scenario, Step, call, const, ref, scenario, var
+
+__all__ = [
+    "BIND",
+    "CA",
+    "CONNECT",
+    "FILE",
+    "LOOP_DATA",
+    "NET",
+    "OPENSSL",
+    "PHPT_PEERS",
+    "STREAMS",
+    "E",
+    "S",
+    "accept",
+    "client",
+    "close",
+    "meta",
+    "phpt",
+    "remote",
+    "server",
+]
+
+# Peer kinds added to peers/_plain.py for these scenarios (scenario() knows only the engine's own).
+PHPT_PEERS = frozenset(
+    {"free_port", "tcp_sender", "udp_sender", "unix_sender", "gh11418", "gh13860"}
+)
+
+NET = "ext/standard/tests/network"
+STREAMS = "ext/standard/tests/streams"
+FILE = "ext/standard/tests/file"
+OPENSSL = "ext/openssl/tests"
+
+E, S = ref("errno"), ref("errstr")
+CA: dict[str, Arg] = {"cafile": "{cafile}"}
+CONNECT = const("STREAM_CLIENT_CONNECT")
+BIND = const("STREAM_SERVER_BIND")
+LOOP_DATA = SENDER_PAYLOAD.decode()  # "ABCdef123\n", the loopback tests' payload
+
+
+def phpt(
+    name: str,
+    path: str,
+    doc: str,
+    steps: Sequence[Step],
+    *,
+    peer: str | None = "free_port",
+    tags: Sequence[str] = (),
+    ini: dict[str, str] | None = None,
+    mask: Sequence[str] = (),
+    timeout: float = 20.0,
+) -> Scenario:
+    """``phpt/<name>``, its doc naming the php-src file.
+
+    ``peer`` may be an engine kind, a ``PHPT_PEERS`` kind or a TLS kind (``TLS_PEER_KINDS``).
+
+    ``default_socket_timeout`` is 3 unless ``ini`` says otherwise: a read or accept
+    that PHP completes at once then cannot stall a broken run for PHP's 60 s.
+    """
+    extra = peer is not None and peer not in PEER_KINDS
+    if extra and peer not in PHPT_PEERS | TLS_PEER_KINDS:
+        raise ValueError(f"phpt/{name}: unknown peer kind {peer!r}")
+    built = scenario(
+        f"phpt/{name}",
+        peer=None if extra else peer,
+        doc=f"{path}: {doc}",
+        steps=steps,
+        tags=("phpt", *tags),
+        ini={"default_socket_timeout": "3"} if ini is None else ini,
+        mask=mask,
+        timeout=timeout,
+    )
+    return dataclasses.replace(built, peer=peer) if extra else built
+
+
+def server(address: str, *rest: Arg, name: str = "server") -> Step:
+    """$name = stream_socket_server(address, $errno, $errstr, <rest>)."""
+    return call("stream_socket_server", address, E, S, *rest, assign=name)
+
+
+def client(address: Arg, *rest: Arg, name: str = "client") -> Step:
+    """$name = stream_socket_client(address, $errno, $errstr, <rest>)."""
+    return call("stream_socket_client", address, E, S, *rest, assign=name)
+
+
+def accept(srv: str = "server", name: str = "socket", timeout: Arg = 5.0) -> Step:
+    return call("stream_socket_accept", var(srv), timeout, assign=name)
+
+
+def meta(name: str) -> Step:
+    return call("stream_get_meta_data", var(name))
+
+
+def close(*names: str) -> list[Step]:
+    return [call("fclose", var(name)) for name in names]
+
+
+def remote(name: str) -> Step:
+    return call("stream_socket_get_name", var(name), True)
