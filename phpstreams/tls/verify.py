@@ -92,7 +92,7 @@ def _name_matches(function: str, der: bytes, name: str) -> bool:
     except ValueError:
         wanted_ip = None
     for dns in dns_names:
-        if "\0" in dns:
+        if "\0" in dns or not dns.isascii():  # PHP: a name whose UTF-8 form differs is skipped
             continue
         if wildcard_match(name, dns[:-1] if dns.endswith(".") else dns):
             return True
@@ -105,9 +105,11 @@ def _name_matches(function: str, der: bytes, name: str) -> bool:
     if not common_names:
         _warn(function, "Unable to locate peer certificate CN")
         return False
-    cn = common_names[-1].decode("utf-8", "replace")
+    # PHP: X509_NAME_get_text_by_NID -- the first CN, at most 1023 bytes
+    cn = common_names[0][:1023].decode("utf-8", "replace")
     if "\0" in cn:
-        _warn(function, f"Peer certificate CN=`{cn}' is malformed")
+        # PHP: printed with %.*s, which stops at the NUL
+        _warn(function, f"Peer certificate CN=`{cn.split(chr(0))[0]}' is malformed")
         return False
     if wildcard_match(name, cn):
         return True
