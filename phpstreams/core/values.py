@@ -9,12 +9,10 @@ import re
 from .resources import php_type_name
 
 __all__ = [
-    "int_param",
     "php_float_str",
     "php_int",
     "php_truthy",
     "php_type_name",
-    "str_param",
     "to_bytes",
 ]
 
@@ -89,50 +87,3 @@ def php_int(value: object) -> int:
 
 
 _NUMERIC_PREFIX = re.compile(r"[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
-_PHP_WHITESPACE = " \t\n\r\v\f"
-
-
-def int_param(function: str, number: int, name: str, value: object) -> int:
-    """An ``int`` parameter as PHP 8 coerces it in non-strict mode.
-
-    Numeric strings (surrounding whitespace allowed) and bools convert; anything
-    else is PHP's TypeError. (PHP's E_DEPRECATED for a fractional float is not
-    reproduced: the library emits no deprecations.)
-    """
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and math.isfinite(value):
-        return int(value)
-    if isinstance(value, str):
-        text = value.strip(_PHP_WHITESPACE)
-        try:
-            return int(text) if text.lstrip("+-").isdigit() else int(float(text))
-        except ValueError:
-            pass
-    raise TypeError(
-        f"{function}(): Argument #{number} (${name}) must be of type int, "
-        f"{php_type_name(value)} given"
-    )
-
-
-def str_param(function: str, number: int, name: str, value: object) -> str:
-    """A ``string`` parameter as PHP 8 coerces it in non-strict mode."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "1" if value else ""
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return php_float_str(value, 17) if value != int(value) else php_float_str(value)
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value).decode("utf-8", "surrogateescape")
-    raise TypeError(
-        f"{function}(): Argument #{number} (${name}) must be of type string, "
-        f"{php_type_name(value)} given"
-    )
-

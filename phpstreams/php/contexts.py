@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.arguments import php_function
 from ..core.resources import ContextResource, Resource, php_type_name
 from ..core.stream import StreamResource, require_stream
+from .signatures import STUBS
 
 __all__ = [
     "stream_context_create",
@@ -90,6 +92,7 @@ def _decode(function: str, value: object, name: str) -> ContextResource:
     raise TypeError(f"{function}(): Argument #1 (${name}) must be a valid stream/context")
 
 
+@php_function(STUBS["stream_context_create"])
 def stream_context_create(
     options: dict[str, Any] | None = None, params: dict[str, Any] | None = None
 ) -> ContextResource:
@@ -102,12 +105,14 @@ def stream_context_create(
     return context
 
 
+@php_function(STUBS["stream_context_get_options"])
 def stream_context_get_options(stream_or_context: object) -> dict[str, Any]:
     """PHP's ``stream_context_get_options()``: a copy of the options array."""
     context = _decode("stream_context_get_options", stream_or_context, "stream_or_context")
     return {wrapper: dict(values) for wrapper, values in context.options.items()}
 
 
+@php_function(STUBS["stream_context_set_option"])
 def stream_context_set_option(
     context: object,
     wrapper_or_options: str | dict[str, Any],
@@ -144,6 +149,7 @@ def stream_context_set_option(
     return True
 
 
+@php_function(STUBS["stream_context_get_params"])
 def stream_context_get_params(context: object) -> dict[str, Any]:
     """PHP's ``stream_context_get_params()``: notification (if set), then options."""
     ctx = _decode("stream_context_get_params", context, "context")
@@ -154,6 +160,7 @@ def stream_context_get_params(context: object) -> dict[str, Any]:
     return params
 
 
+@php_function(STUBS["stream_context_set_params"])
 def stream_context_set_params(context: object, params: dict[str, Any]) -> bool:
     """PHP's ``stream_context_set_params()``."""
     ctx = _decode("stream_context_set_params", context, "context")
@@ -161,6 +168,7 @@ def stream_context_set_params(context: object, params: dict[str, Any]) -> bool:
     return True
 
 
+@php_function(STUBS["stream_context_get_default"])
 def stream_context_get_default(options: dict[str, Any] | None = None) -> ContextResource:
     """PHP's ``stream_context_get_default()``: the process-wide default context."""
     global _default
@@ -171,6 +179,7 @@ def stream_context_get_default(options: dict[str, Any] | None = None) -> Context
     return _default
 
 
+@php_function(STUBS["stream_context_set_default"])
 def stream_context_set_default(options: dict[str, Any]) -> ContextResource:
     """PHP's ``stream_context_set_default()``."""
     return stream_context_get_default(options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ..core.arguments import php_function
 from ..core.diagnostics import warning
 from ..core.opening import TCP_STREAM_TYPE
 from ..core.resources import php_type_name
@@ -11,10 +12,12 @@ from ..core.stream import StreamResource, require_stream
 from ..core.values import php_int
 from ..tls.handshake import disable, setup
 from ..tls.handshake import enable as crypto_enable
+from .signatures import STUBS
 
 __all__ = ["stream_socket_enable_crypto"]
 
 
+@php_function(STUBS["stream_socket_enable_crypto"])
 def stream_socket_enable_crypto(
     stream: StreamResource,
     enable: bool,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ..core import persistent as pool
+from ..core.arguments import php_function
 from ..core.diagnostics import notice, warning
 from ..core.errors import strerror
 from ..core.opening import format_sockaddr, sendto_target
@@ -14,6 +15,7 @@ from ..core.stream import StreamResource, require_stream
 from ..core.timeouts import stream_timeout
 from ..core.values import to_bytes
 from .constants import STREAM_OOB, STREAM_PEEK, STREAM_SHUT_RD, STREAM_SHUT_RDWR, STREAM_SHUT_WR
+from .signatures import STUBS
 
 __all__ = [
     "fclose",
@@ -44,6 +46,7 @@ __all__ = [
 Data = bytes | bytearray | memoryview | str
 
 
+@php_function(STUBS["fread"])
 def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
     """PHP's ``fread()`` on a socket: what the buffer and at most one recv() yield."""
     s = stream.stream if stream.__class__ is StreamResource else None
@@ -55,6 +58,7 @@ def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
     return False if data is None else data
 
 
+@php_function(STUBS["fgets"])
 def fgets(stream: StreamResource, length: int | None = None) -> bytes | Literal[False]:
     """PHP's ``fgets()``: a line with its ``\\n``, or at most length-1 bytes."""
     s = stream.stream if stream.__class__ is StreamResource else None
@@ -70,6 +74,7 @@ def fgets(stream: StreamResource, length: int | None = None) -> bytes | Literal[
     return False if line is None else line
 
 
+@php_function(STUBS["feof"])
 def feof(stream: StreamResource) -> bool:
     """PHP's ``feof()``: true once the end was met; never waits."""
     return require_stream("feof", stream).at_eof()
@@ -96,16 +101,19 @@ def _write(
     return written
 
 
+@php_function(STUBS["fwrite"], binary=("data",))
 def fwrite(stream: StreamResource, data: Data, length: int | None = None) -> int | Literal[False]:
     """PHP's ``fwrite()``: bytes written, false when nothing could be."""
     return _write("fwrite", stream, data, length)
 
 
+@php_function(STUBS["fputs"], binary=("data",))
 def fputs(stream: StreamResource, data: Data, length: int | None = None) -> int | Literal[False]:
     """PHP's ``fputs()``, the alias of fwrite()."""
     return _write("fputs", stream, data, length)
 
 
+@php_function(STUBS["fclose"])
 def fclose(stream: StreamResource) -> bool:
     """PHP's ``fclose()``; a persistent stream is really closed, for every holder."""
     s = require_stream("fclose", stream)
@@ -115,33 +123,59 @@ def fclose(stream: StreamResource) -> bool:
     return True
 
 
+@php_function(STUBS["stream_get_meta_data"])
 def stream_get_meta_data(stream: StreamResource) -> dict[str, Any]:
     """PHP's ``stream_get_meta_data()`` for a socket stream."""
     return require_stream("stream_get_meta_data", stream).meta_data()
 
 
-def stream_set_timeout(
-    stream: StreamResource, seconds: int, microseconds: int | None = None
-) -> bool:
+@php_function(STUBS["socket_get_status"])
+def socket_get_status(stream: StreamResource) -> dict[str, Any]:
+    """PHP's ``socket_get_status()``, the alias of stream_get_meta_data()."""
+    return require_stream("socket_get_status", stream).meta_data()
+
+
+@php_function(STUBS["stream_set_timeout"])
+def stream_set_timeout(stream: StreamResource, seconds: int, microseconds: int = 0) -> bool:
     """PHP's ``stream_set_timeout()``; also clears ``timed_out``."""
-    s = require_stream("stream_set_timeout", stream)
+    return _set_timeout("stream_set_timeout", stream, seconds, microseconds)
+
+
+@php_function(STUBS["socket_set_timeout"])
+def socket_set_timeout(stream: StreamResource, seconds: int, microseconds: int = 0) -> bool:
+    """PHP's ``socket_set_timeout()``, the alias of stream_set_timeout()."""
+    return _set_timeout("socket_set_timeout", stream, seconds, microseconds)
+
+
+def _set_timeout(function: str, stream: StreamResource, seconds: int, microseconds: int) -> bool:
+    s = require_stream(function, stream)
     s.timeout = stream_timeout(seconds, microseconds)
     s.timed_out = False
     return True
 
 
+@php_function(STUBS["stream_set_blocking"])
 def stream_set_blocking(stream: StreamResource, enable: bool) -> bool:
     """PHP's ``stream_set_blocking()``."""
     require_stream("stream_set_blocking", stream).set_blocking(bool(enable))
     return True
 
 
+@php_function(STUBS["socket_set_blocking"])
+def socket_set_blocking(stream: StreamResource, enable: bool) -> bool:
+    """PHP's ``socket_set_blocking()``, the alias of stream_set_blocking()."""
+    require_stream("socket_set_blocking", stream).set_blocking(bool(enable))
+    return True
+
+
+@php_function(STUBS["fgetc"])
 def fgetc(stream: StreamResource) -> bytes | Literal[False]:
     """PHP's ``fgetc()``: one byte, false at EOF, on timeout or with no data."""
     data = require_stream("fgetc", stream).read(1)
     return data if data else False
 
 
+@php_function(STUBS["stream_get_line"], binary=("ending",))
 def stream_get_line(
     stream: StreamResource, length: int, ending: Data = b""
 ) -> bytes | Literal[False]:
@@ -155,6 +189,7 @@ def stream_get_line(
     return False if record is None else record
 
 
+@php_function(STUBS["stream_get_contents"])
 def stream_get_contents(
     stream: StreamResource, length: int | None = None, offset: int = -1
 ) -> bytes | Literal[False]:
@@ -176,6 +211,7 @@ def stream_get_contents(
     return s.copy_to_mem(0 if length is None or length == -1 else length)
 
 
+@php_function(STUBS["stream_socket_recvfrom"])
 def stream_socket_recvfrom(
     socket: StreamResource, length: int, flags: int = 0, address: Ref | None = None
 ) -> bytes | Literal[False]:
@@ -193,6 +229,7 @@ def stream_socket_recvfrom(
     return data
 
 
+@php_function(STUBS["stream_socket_sendto"], binary=("data",))
 def stream_socket_sendto(
     socket: StreamResource, data: Data, flags: int = 0, address: str = ""
 ) -> int | Literal[False]:
@@ -212,6 +249,7 @@ def stream_socket_sendto(
     return -1
 
 
+@php_function(STUBS["stream_socket_shutdown"])
 def stream_socket_shutdown(stream: StreamResource, mode: int) -> bool:
     """PHP's ``stream_socket_shutdown()``."""
     if mode not in (STREAM_SHUT_RD, STREAM_SHUT_WR, STREAM_SHUT_RDWR):
@@ -222,6 +260,7 @@ def stream_socket_shutdown(stream: StreamResource, mode: int) -> bool:
     return require_stream("stream_socket_shutdown", stream).shutdown(mode)
 
 
+@php_function(STUBS["stream_set_chunk_size"])
 def stream_set_chunk_size(stream: StreamResource, size: int) -> int:
     """PHP's ``stream_set_chunk_size()``: returns the previous chunk size."""
     if size <= 0:
@@ -233,30 +272,31 @@ def stream_set_chunk_size(stream: StreamResource, size: int) -> int:
     return previous
 
 
+@php_function(STUBS["stream_set_read_buffer"])
 def stream_set_read_buffer(stream: StreamResource, size: int) -> int:
     """PHP's ``stream_set_read_buffer()``: 0 turns buffering off; returns 0."""
     require_stream("stream_set_read_buffer", stream).no_buffer = size == 0
     return 0
 
 
+@php_function(STUBS["stream_set_write_buffer"])
 def stream_set_write_buffer(stream: StreamResource, size: int) -> int:
     """PHP's ``stream_set_write_buffer()``: sockets do not buffer writes, so -1 (EOF)."""
     require_stream("stream_set_write_buffer", stream)
     return -1
 
 
+@php_function(STUBS["set_file_buffer"])
 def set_file_buffer(stream: StreamResource, size: int) -> int:
     """PHP's ``set_file_buffer()``, the alias of stream_set_write_buffer()."""
     require_stream("set_file_buffer", stream)
     return -1
 
 
+@php_function(STUBS["fflush"])
 def fflush(stream: StreamResource) -> bool:
     """PHP's ``fflush()``: writes are never buffered on sockets, so a no-op."""
     require_stream("fflush", stream)
     return True
 
 
-socket_set_blocking = stream_set_blocking
-socket_set_timeout = stream_set_timeout
-socket_get_status = stream_get_meta_data

@@ -6,8 +6,10 @@ import base64
 import hashlib
 from typing import Any, Literal
 
+from ..core.arguments import php_function
 from ..core.diagnostics import warning
 from ..tls.x509 import OpenSSLCertificate, parse
+from .signatures import STUBS
 
 __all__ = [
     "OpenSSLCertificate",
@@ -17,6 +19,7 @@ __all__ = [
 ]
 
 
+@php_function(STUBS["openssl_x509_export"], classes={"OpenSSLCertificate": OpenSSLCertificate})
 def openssl_x509_export(certificate: OpenSSLCertificate, output: Any, no_text: bool = True) -> bool:
     """PHP's ``openssl_x509_export()``: PEM text into ``output`` (a ``Ref``)."""
     body = base64.encodebytes(certificate._der).decode("ascii").replace("\n", "")
@@ -27,6 +30,7 @@ def openssl_x509_export(certificate: OpenSSLCertificate, output: Any, no_text: b
     return True
 
 
+@php_function(STUBS["openssl_x509_fingerprint"], classes={"OpenSSLCertificate": OpenSSLCertificate})
 def openssl_x509_fingerprint(
     certificate: OpenSSLCertificate, digest_algo: str = "sha1", binary: bool = False
 ) -> str | bytes | Literal[False]:
@@ -39,6 +43,7 @@ def openssl_x509_fingerprint(
     return digest.digest() if binary else digest.hexdigest()
 
 
+@php_function(STUBS["openssl_x509_parse"], classes={"OpenSSLCertificate": OpenSSLCertificate})
 def openssl_x509_parse(
     certificate: OpenSSLCertificate, short_names: bool = True
 ) -> dict[str, Any] | Literal[False]:

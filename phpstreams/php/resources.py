@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from ..core.arguments import php_function
 from ..core.resources import Resource, php_type_name
+from .signatures import STUBS
 
 __all__ = ["get_resource_id", "get_resource_type", "is_resource"]
 
 
+@php_function(STUBS["is_resource"])
 def is_resource(value: object) -> bool:
     """PHP's ``is_resource()``: true for a resource that is still open."""
     return isinstance(value, Resource) and value._type != "Unknown"
 
 
+@php_function(STUBS["get_resource_type"])
 def get_resource_type(resource: object) -> str:
     """PHP's ``get_resource_type()``."""
     if not isinstance(resource, Resource):
@@ -22,6 +26,7 @@ def get_resource_type(resource: object) -> str:
     return resource._type
 
 
+@php_function(STUBS["get_resource_id"])
 def get_resource_id(resource: object) -> int:
     """PHP's ``get_resource_id()``."""
     if not isinstance(resource, Resource):

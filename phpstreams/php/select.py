@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ..core.arguments import php_function
 from ..core.selecting import StreamArray, select_streams
+from .signatures import STUBS
 
 __all__ = ["stream_select"]
 
 
+@php_function(STUBS["stream_select"])
 def stream_select(
     read: StreamArray,
     write: StreamArray,

@@ -11,6 +11,7 @@ from typing import Literal
 
 from ..core import persistent as pool
 from ..core.address import TRANSPORTS, fsockopen_address
+from ..core.arguments import php_function
 from ..core.diagnostics import warning
 from ..core.errors import XportError
 from ..core.opening import accept_client, format_sockaddr, open_client, open_pair, open_server
@@ -18,7 +19,6 @@ from ..core.ref import Ref, assign
 from ..core.resources import ContextResource
 from ..core.stream import StreamResource, require_stream
 from ..core.timeouts import accept_wait_ms, client_timeout, fsockopen_timeout
-from ..core.values import int_param, str_param
 from .constants import (
     FILE_NO_DEFAULT_CONTEXT,
     STREAM_CLIENT_ASYNC_CONNECT,
@@ -28,6 +28,7 @@ from .constants import (
     STREAM_SERVER_LISTEN,
 )
 from .contexts import context_arg, stream_context_get_default
+from .signatures import STUBS
 
 __all__ = [
     "fsockopen",
@@ -74,8 +75,6 @@ def _fsockopen(
     persistent: bool,
 ) -> StreamResource | Literal[False]:
     """php-src ext/standard/fsock.c: php_fsockopen_stream."""
-    hostname = str_param(function, 1, "hostname", hostname)
-    port = int_param(function, 2, "port", port)
     budget = fsockopen_timeout(function, timeout)
     address = fsockopen_address(hostname, port)
     key = f"pfsockopen__{_c_string(hostname)}:{port}" if persistent else None
@@ -97,6 +96,7 @@ def _fsockopen(
     return resource
 
 
+@php_function(STUBS["fsockopen"])
 def fsockopen(
     hostname: str,
     port: int = -1,
@@ -108,6 +108,7 @@ def fsockopen(
     return _fsockopen("fsockopen", hostname, port, error_code, error_message, timeout, False)
 
 
+@php_function(STUBS["pfsockopen"])
 def pfsockopen(
     hostname: str,
     port: int = -1,
@@ -148,6 +149,7 @@ def _finish(
     raise TypeError(pending)
 
 
+@php_function(STUBS["stream_socket_client"])
 def stream_socket_client(
     address: str,
     error_code: Ref | None = None,
@@ -157,7 +159,6 @@ def stream_socket_client(
     context: ContextResource | None = None,
 ) -> StreamResource | Literal[False]:
     """PHP's ``stream_socket_client()``."""
-    address = str_param("stream_socket_client", 1, "address", address)
     ctx, pending = _context_for("stream_socket_client", context, flags, 6)
     return _finish(_client(address, error_code, error_message, timeout, flags, ctx), pending)
 
@@ -195,6 +196,7 @@ def _client(
     return resource
 
 
+@php_function(STUBS["stream_socket_server"])
 def stream_socket_server(
     address: str,
     error_code: Ref | None = None,
@@ -203,7 +205,6 @@ def stream_socket_server(
     context: ContextResource | None = None,
 ) -> StreamResource | Literal[False]:
     """PHP's ``stream_socket_server()``; errno is never set on failure, as in PHP."""
-    address = str_param("stream_socket_server", 1, "address", address)
     ctx, pending = _context_for("stream_socket_server", context, flags, 5)
     return _finish(_server(address, error_code, error_message, flags, ctx), pending)
 
@@ -231,6 +232,7 @@ def _server(
     return StreamResource(stream)
 
 
+@php_function(STUBS["stream_socket_accept"])
 def stream_socket_accept(
     socket: StreamResource, timeout: float | None = None, peer_name: Ref | None = None
 ) -> StreamResource | Literal[False]:
@@ -244,6 +246,7 @@ def stream_socket_accept(
     return StreamResource(stream)
 
 
+@php_function(STUBS["stream_socket_get_name"])
 def stream_socket_get_name(socket: StreamResource, remote: bool) -> str | Literal[False]:
     """PHP's ``stream_socket_get_name()``: false when there is no (named) address."""
     found = require_stream("stream_socket_get_name", socket).name(remote)
@@ -255,6 +258,7 @@ def stream_socket_get_name(socket: StreamResource, remote: bool) -> str | Litera
     return name
 
 
+@php_function(STUBS["stream_socket_pair"])
 def stream_socket_pair(
     domain: int, type: int, protocol: int
 ) -> list[StreamResource] | Literal[False]:
@@ -265,6 +269,7 @@ def stream_socket_pair(
     return [StreamResource(pair[0]), StreamResource(pair[1])]
 
 
+@php_function(STUBS["stream_get_transports"])
 def stream_get_transports() -> list[str]:
     """PHP's ``stream_get_transports()``."""
     return list(TRANSPORTS)
@@ -286,6 +291,7 @@ _WRAPPERS = {
 _SCHEME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.")
 
 
+@php_function(STUBS["stream_is_local"])
 def stream_is_local(stream: StreamResource | str) -> bool:
     """PHP's ``stream_is_local()``: socket streams have no wrapper, so false."""
     if isinstance(stream, StreamResource):

@@ -11,7 +11,7 @@ import warnings
 
 import pytest
 
-from phpstreams import E_ALL, error_reporting, ini_get, ini_restore, ini_set
+from phpstreams import E_ALL, ini_get, ini_restore, ini_set
 
 DIRECTIVES = [
     "default_socket_timeout", "precision", "serialize_precision", "max_execution_time",
@@ -99,4 +99,3 @@ def test_ini_matches_php() -> None:
     finally:
         for name in DIRECTIVES:
             ini_restore(name)
-        error_reporting(E_ALL)
