@@ -48,6 +48,7 @@ __all__ = [
     "coerce_variadic",
     "count_error",
     "numeric",
+    "php_string",
 ]
 
 # Appended to PHP's "cannot be passed by reference": how to pass one from Python.
@@ -214,6 +215,19 @@ def _to_string(value: object, binary: bool) -> str | bytes:
     else:
         raise _Fail
     return result.encode("ascii") if binary else result
+
+
+def php_string(value: object) -> str:
+    """zval_get_string: the string PHP makes of any value (``Array`` with its warning)."""
+    if value is None:
+        return ""
+    if isinstance(value, _ARRAYS):
+        diagnostics.warning("Array to string conversion")
+        return "Array"
+    try:
+        return str(_to_string(value, False))
+    except _Fail:
+        return str(value)
 
 
 def _to_bool(value: object) -> bool:

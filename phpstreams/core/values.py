@@ -87,3 +87,4 @@ def php_int(value: object) -> int:
 
 
 _NUMERIC_PREFIX = re.compile(r"[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+

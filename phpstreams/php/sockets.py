@@ -12,6 +12,7 @@ from typing import Literal
 from ..core import persistent as pool
 from ..core.address import TRANSPORTS, fsockopen_address
 from ..core.arguments import php_function
+from ..core.coercion import php_string
 from ..core.diagnostics import warning
 from ..core.errors import XportError
 from ..core.opening import accept_client, format_sockaddr, open_client, open_pair, open_server
@@ -297,7 +298,7 @@ def stream_is_local(stream: StreamResource | str) -> bool:
     if isinstance(stream, StreamResource):
         require_stream("stream_is_local", stream)
         return False
-    url = stream
+    url = php_string(stream)  # PHP: convert_to_string on anything but a resource
     n = 0
     while n < len(url) and url[n] in _SCHEME:
         n += 1
