@@ -1,135 +1,86 @@
-"""Real loopback peers for the tests: scripted servers in threads, unix sockets in tmp_path."""
+"""Fixtures shared by every test folder (unit/, loopback/, parity/).
+
+The folders have no ``__init__.py``: pytest's default "prepend" import mode puts
+each folder on sys.path, so test file names must be unique across the folders,
+and test files never import each other; what they share is a fixture here or in
+their folder's own conftest.py (loopback/: peers and TLS; parity/: the runner).
+"""
 
 from __future__ import annotations
 
-import socket
-import threading
+import contextlib
+import os
+import warnings
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 
 import pytest
 
+from phpstreams import PHPNotice, PHPWarning
 
-class LoopbackServer:
-    """A TCP/unix stream server in a thread that runs ``handler(conn)`` per client."""
-
-    def __init__(self, family: int, address: object, handler: Callable[[socket.socket], None]):
-        self.sock = socket.socket(family, socket.SOCK_STREAM)
-        if family != socket.AF_UNIX:
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(address)
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.handler = handler
-        self._stop = threading.Event()
-        self._conns: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    @property
-    def port(self) -> int:
-        return int(self.sock.getsockname()[1])
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self._conns.append(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        try:
-            self.handler(conn)
-        except OSError:
-            pass
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
-        for conn in self._conns:
-            conn.close()
-
-
-def hold(conn: socket.socket) -> None:
-    """Keep the connection open until the client closes it."""
-    conn.settimeout(10)
-    while conn.recv(4096):
-        pass
-
-
-def echo(conn: socket.socket) -> None:
-    conn.settimeout(10)
-    while data := conn.recv(65536):
-        conn.sendall(data)
-
-
-def ipv6_available() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
-            s.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def server() -> Iterator[Callable[..., LoopbackServer]]:
-    """Make loopback servers: ``server(handler, family=AF_INET, address=None)``."""
-    made: list[LoopbackServer] = []
-
-    def make(
-        handler: Callable[[socket.socket], None] = hold,
-        family: int = socket.AF_INET,
-        address: object = None,
-    ) -> LoopbackServer:
-        if address is None:
-            address = ("::1", 0) if family == socket.AF_INET6 else ("127.0.0.1", 0)
-        srv = LoopbackServer(family, address, handler)
-        made.append(srv)
-        return srv
-
-    yield make
-    for srv in made:
-        srv.close()
-
-
-@pytest.fixture
-def refused_port() -> Iterator[int]:
-    """A loopback port that refuses connections: bound, never listening."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    yield int(sock.getsockname()[1])
-    sock.close()
-
-
-@pytest.fixture
-def blackhole_port() -> Iterator[int]:
-    """A loopback port whose connects time out: a full accept queue drops new SYNs."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(0)
-    port = int(sock.getsockname()[1])
-    fillers = []
-    for _ in range(8):
-        filler = socket.socket()
-        filler.setblocking(False)
-        filler.connect_ex(("127.0.0.1", port))
-        fillers.append(filler)
-    yield port
-    for filler in fillers:
-        filler.close()
-    sock.close()
+Diagnostics = list[tuple[str, str]]
 
 
 @pytest.fixture(autouse=True)
 def _fresh_php_state() -> Iterator[None]:
-    """Each test starts as a fresh PHP process would: no last error, default ini."""
-    from phpstreams import error_clear_last, ini_set
+    """Each test starts as a fresh PHP process would: no last error, no error
+    handler, default ini, no persistent stream."""
+    from phpstreams import error_clear_last, ini_restore, restore_error_handler
     from phpstreams.core import persistent
+    from phpstreams.core.ini import DIRECTIVES
 
     error_clear_last()
     yield
-    ini_set("default_socket_timeout", "60")
+    for _ in range(20):
+        restore_error_handler()
+    for name in DIRECTIVES:
+        ini_restore(name)
     persistent.clear()
+
+
+@contextlib.contextmanager
+def _php_diagnostics() -> Iterator[Diagnostics]:
+    seen: Diagnostics = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield seen
+    for item in caught:
+        if issubclass(item.category, PHPNotice):
+            seen.append(("E_NOTICE", str(item.message)))
+        elif issubclass(item.category, PHPWarning):
+            seen.append(("E_WARNING", str(item.message)))
+        else:
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+
+
+def _warnings_of(diagnostics: Diagnostics) -> list[str]:
+    assert all(kind == "E_WARNING" for kind, _ in diagnostics), diagnostics
+    return [text for _, text in diagnostics]
+
+
+@pytest.fixture
+def php_diagnostics() -> Callable[[], AbstractContextManager[Diagnostics]]:
+    """``with php_diagnostics() as diags:`` captures every PHP diagnostic as
+    ("E_WARNING"|"E_NOTICE", text), in order; other warnings pass through."""
+    return _php_diagnostics
+
+
+@pytest.fixture
+def warnings_of() -> Callable[[Diagnostics], list[str]]:
+    """``warnings_of(diags)``: the texts, asserting that every one is an E_WARNING."""
+    return _warnings_of
+
+
+@pytest.fixture(scope="session")
+def php() -> str:
+    """The real PHP 8.2 (its version): skips the test without it, or fails it when
+    PHPSTREAMS_REQUIRE_PHP=1."""
+    from phpstreams.compare import require_php
+    from phpstreams.compare._runner import PHPUnavailable
+
+    try:
+        return require_php()
+    except PHPUnavailable as exc:
+        if os.environ.get("PHPSTREAMS_REQUIRE_PHP") == "1":
+            pytest.fail(f"PHPSTREAMS_REQUIRE_PHP=1 but {exc}")
+        pytest.skip(str(exc))

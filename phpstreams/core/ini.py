@@ -15,6 +15,7 @@ from .diagnostics import deprecated, warning
 from .values import php_float_str
 
 __all__ = [
+    "DIRECTIVES",
     "default_socket_timeout",
     "ini_get",
     "ini_restore",
@@ -227,6 +228,8 @@ _DIRECTIVES: dict[str, tuple[str, Callable[[str], bool] | None]] = {
     "openssl.cafile": ("", None),
     "openssl.capath": ("", None),
 }
+# every directive ini_get knows, error_reporting included
+DIRECTIVES = (*_DIRECTIVES, "error_reporting")
 _values: dict[str, str] = {name: default for name, (default, _) in _DIRECTIVES.items()}
 _socket_timeout = 60
 

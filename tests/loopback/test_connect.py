@@ -9,11 +9,11 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import LoopbackServer, echo, ipv6_available
-from helpers import php_diagnostics, warnings_of
 
 from phpstreams import (
     STREAM_CLIENT_ASYNC_CONNECT,
@@ -34,7 +34,10 @@ from phpstreams import (
 )
 
 GAI = "php_network_getaddresses: getaddrinfo for {} failed: Name or service not known"
-Server = Callable[..., LoopbackServer]
+Server = Callable[..., Any]  # the server fixture (conftest.py): makes LoopbackServers
+Handler = Callable[[Any], None]
+PHPDiagnostics = Callable[[], AbstractContextManager[list[tuple[str, str]]]]
+WarningsOf = Callable[[list[tuple[str, str]]], list[str]]
 
 
 def test_stream_socket_client_connects(server: Server) -> None:
@@ -55,7 +58,9 @@ def test_no_scheme_means_tcp(server: Server) -> None:
     assert stream_get_meta_data(fp)["stream_type"] == "tcp_socket/ssl"
 
 
-def test_refused(refused_port: int) -> None:
+def test_refused(
+    refused_port: int, php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     errno, errstr = Ref(), Ref()
     with php_diagnostics() as diags:
         fp = stream_socket_client(f"tcp://127.0.0.1:{refused_port}", errno, errstr, 5)
@@ -67,7 +72,9 @@ def test_refused(refused_port: int) -> None:
     ]
 
 
-def test_fsockopen_refused_warning_has_raw_port(refused_port: int) -> None:
+def test_fsockopen_refused_warning_has_raw_port(
+    refused_port: int, php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     errno, errstr = Ref(), Ref()
     with php_diagnostics() as diags:
         assert fsockopen("127.0.0.1", refused_port, errno, errstr, 5) is False
@@ -77,7 +84,9 @@ def test_fsockopen_refused_warning_has_raw_port(refused_port: int) -> None:
     ]
 
 
-def test_fsockopen_port_minus_one_in_warning() -> None:
+def test_fsockopen_port_minus_one_in_warning(
+    php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     errno, errstr = Ref(), Ref()
     with php_diagnostics() as diags:
         assert fsockopen("127.0.0.1", -1, errno, errstr) is False
@@ -116,7 +125,7 @@ def test_fsockopen_success_resets_refs(server: Server) -> None:
     assert (errno.value, errstr.value) == (0, "")
 
 
-def test_dns_failure_warns_twice() -> None:
+def test_dns_failure_warns_twice(php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf) -> None:
     errno, errstr = Ref(), Ref()
     with php_diagnostics() as diags:
         assert stream_socket_client("nonexistent.invalid:80", errno, errstr, 5) is False
@@ -128,7 +137,9 @@ def test_dns_failure_warns_twice() -> None:
     ]
 
 
-def test_fsockopen_bare_ipv6_has_empty_host() -> None:
+def test_fsockopen_bare_ipv6_has_empty_host(
+    php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     errno, errstr = Ref(), Ref()
     with php_diagnostics() as diags:
         assert fsockopen("::1", 80, errno, errstr) is False
@@ -140,7 +151,9 @@ def test_fsockopen_bare_ipv6_has_empty_host() -> None:
     ]
 
 
-def test_warning_address_is_addslashed() -> None:
+def test_warning_address_is_addslashed(
+    php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     with php_diagnostics() as diags:
         assert stream_socket_client("tcp://a'b:1") is False
     text = GAI.format("a'b")
@@ -149,7 +162,7 @@ def test_warning_address_is_addslashed() -> None:
     )
 
 
-def test_nul_in_hostname() -> None:
+def test_nul_in_hostname(php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf) -> None:
     errno, errstr = Ref(), Ref()
     with php_diagnostics() as diags:
         assert stream_socket_client("127.0.0.1\0x:80", errno, errstr) is False
@@ -162,7 +175,9 @@ def test_nul_in_hostname() -> None:
     ]
 
 
-def test_unknown_transport_errno_is_zero() -> None:
+def test_unknown_transport_errno_is_zero(
+    php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     errno, errstr = Ref(), Ref()
     with php_diagnostics() as diags:
         assert stream_socket_client("sslv3://127.0.0.1:1", errno, errstr) is False
@@ -177,7 +192,7 @@ def test_unknown_transport_errno_is_zero() -> None:
     ]
 
 
-def test_connect_timeout(blackhole_port: int) -> None:
+def test_connect_timeout(blackhole_port: int, php_diagnostics: PHPDiagnostics) -> None:
     errno, errstr = Ref(), Ref()
     started = time.monotonic()
     with php_diagnostics() as diags:
@@ -189,7 +204,9 @@ def test_connect_timeout(blackhole_port: int) -> None:
     assert len(diags) == 1
 
 
-def test_negative_client_timeout_means_default_socket_timeout(blackhole_port: int) -> None:
+def test_negative_client_timeout_means_default_socket_timeout(
+    blackhole_port: int, php_diagnostics: PHPDiagnostics
+) -> None:
     ini_set("default_socket_timeout", "1")
     started = time.monotonic()
     with php_diagnostics():
@@ -205,7 +222,7 @@ def test_fsockopen_timeout_out_of_range() -> None:
             fsockopen("127.0.0.1", 1, None, None, bad)
 
 
-def test_unix_missing_and_empty(tmp_path: Path) -> None:
+def test_unix_missing_and_empty(tmp_path: Path, php_diagnostics: PHPDiagnostics) -> None:
     errno, errstr = Ref(), Ref()
     with php_diagnostics():
         assert stream_socket_client(f"unix://{tmp_path}/missing.sock", errno, errstr) is False
@@ -216,7 +233,7 @@ def test_unix_missing_and_empty(tmp_path: Path) -> None:
         assert (errno.value, errstr.value) == (2, "No such file or directory")
 
 
-def test_unix_echo(server: Server, tmp_path: Path) -> None:
+def test_unix_echo(server: Server, tmp_path: Path, echo: Handler) -> None:
     path = str(tmp_path / "echo.sock")
     server(echo, family=socket.AF_UNIX, address=path)
     fp = fsockopen(f"unix://{path}")
@@ -226,7 +243,9 @@ def test_unix_echo(server: Server, tmp_path: Path) -> None:
     assert fread(fp, 100) == b"ping\n"
 
 
-def test_unix_path_too_long_is_truncated_with_notice(tmp_path: Path) -> None:
+def test_unix_path_too_long_is_truncated_with_notice(
+    tmp_path: Path, php_diagnostics: PHPDiagnostics
+) -> None:
     long_path = str(tmp_path / ("x" * 120))
     with php_diagnostics() as diags:
         assert stream_socket_client(f"unix://{long_path}") is False
@@ -245,7 +264,7 @@ def test_udp_connect_always_succeeds(refused_port: int) -> None:
     assert stream_get_meta_data(fp)["stream_type"] == "udp_socket"
 
 
-@pytest.mark.skipif(not ipv6_available(), reason="this machine has no ::1")
+@pytest.mark.usefixtures("ipv6_loopback")
 def test_ipv6(server: Server) -> None:
     srv = server(family=socket.AF_INET6)
     fp = stream_socket_client(f"tcp://[::1]:{srv.port}")
@@ -260,7 +279,7 @@ def test_flags_without_connect_give_unconnected_stream() -> None:
     assert stream_socket_get_name(fp, False) is False
 
 
-def test_async_connect_to_refused_port(refused_port: int) -> None:
+def test_async_connect_to_refused_port(refused_port: int, php_diagnostics: PHPDiagnostics) -> None:
     errno, errstr = Ref(), Ref()
     flags = STREAM_CLIENT_CONNECT | STREAM_CLIENT_ASYNC_CONNECT
     fp = stream_socket_client(f"tcp://127.0.0.1:{refused_port}", errno, errstr, 1, flags)
@@ -277,7 +296,7 @@ def test_async_connect_to_refused_port(refused_port: int) -> None:
     assert feof(fp) is True
 
 
-def test_bindto(server: Server) -> None:
+def test_bindto(server: Server, php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf) -> None:
     srv = server()
     ctx = stream_context_create({"socket": {"bindto": "127.0.0.1:0"}})
     assert stream_socket_client(f"tcp://127.0.0.1:{srv.port}", None, None, 5, 4, ctx) is not False
@@ -291,7 +310,9 @@ def test_bindto(server: Server) -> None:
     assert stream_socket_client(f"tcp://127.0.0.1:{srv.port}", None, None, 5, 4, ctx) is not False
 
 
-def test_bindto_in_use_warns_and_connects(server: Server) -> None:
+def test_bindto_in_use_warns_and_connects(
+    server: Server, php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     srv = server()
     other = server()
     ctx = stream_context_create({"socket": {"bindto": f"127.0.0.1:{other.port}"}})
@@ -304,7 +325,7 @@ def test_bindto_in_use_warns_and_connects(server: Server) -> None:
     ]
 
 
-def test_bindto_not_a_string(server: Server) -> None:
+def test_bindto_not_a_string(server: Server, php_diagnostics: PHPDiagnostics) -> None:
     srv = server()
     errno, errstr = Ref(), Ref()
     ctx = stream_context_create({"socket": {"bindto": 5}})

@@ -2,7 +2,8 @@
 
 Most tests run the real command line on fake runs (a fake registry, a fake
 ``run_scenario`` returning canned records, diffed by the real differ), so they need
-no php.  The ``php``-marked ones run real scenarios and the examples/port pair.
+no php.  The ``php``-marked one lints the prepend file with php; real scenarios and
+the examples/port pair run against PHP in parity/test_cli_against_php.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_parity_core import _php_or_skip
 
 from phpstreams.__main__ import build_parser, main
 from phpstreams.compare import _cli
@@ -32,7 +32,6 @@ from phpstreams.compare._table import render_outcome, render_port, render_summar
 from phpstreams.compare._terminal import Progress, Style, side_by_side, wrap
 from phpstreams.compare.catalogue import Registry, _import, load
 
-ROOT = Path(__file__).resolve().parents[1]
 REFUSED = "fsockopen(): Unable to connect to 127.0.0.1:1 (Connection refused)"
 
 # -- fakes ------------------------------------------------------------------------------
@@ -453,43 +452,12 @@ def test_render_port_marks_differences() -> None:
 
 
 @pytest.mark.php
+@pytest.mark.usefixtures("php")
 def test_prepend_file_is_valid_php(tmp_path: Path) -> None:
-    _php_or_skip()
     prepend = tmp_path / "prepend.php"
     prepend.write_text(PREPEND % {"file": "'/dev/null'"})
     done = subprocess.run(["php", "-n", "-l", str(prepend)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-
-
-@pytest.mark.php
-def test_compare_real_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
-    _php_or_skip()
-    names = ["connect/refused", "fsockopen/refused", "parse/port-abc"]
-    assert main(["compare", *names, "--no-color", "--width", "200"]) == 0
-    out = capsys.readouterr().out
-    assert "── connect/refused ─ identical" in out
-    assert "stream_socket_client(): Unable to connect to" in out
-    assert out.rstrip().splitlines()[-1].startswith("3 scenarios: 3 identical, 0 differ (")
-    assert main(["compare", "connect/refused", "fsockopen/refused", "--json"]) == 0
-    document = json.loads(capsys.readouterr().out)
-    assert document["summary"]["ok"] is True
-    assert [s["status"] for s in document["scenarios"]] == ["identical", "identical"]
-
-
-@pytest.mark.php
-def test_porting_mode_on_the_example(capsys: pytest.CaptureFixture[str]) -> None:
-    _php_or_skip()
-    pair = [str(ROOT / "examples" / "port" / name) for name in ("client.php", "client.py")]
-    assert main(["compare", *pair, "--no-color", "--width", "220"]) == 0
-    out = capsys.readouterr().out
-    assert out.rstrip().splitlines()[-1].startswith("identical: same output")
-    assert "refused: false, errno=111, errstr='Connection refused'" in out
-    assert out.count("Warning: stream_socket_client(): Unable to connect to") == 2
-    assert main(["compare", *reversed(pair), "--json"]) == 0
-    document = json.loads(capsys.readouterr().out)
-    assert document["identical"] is True
-    assert document["php"]["diagnostics"] == document["phpstreams"]["diagnostics"]
-    assert document["php"]["diagnostics"][0][0] == "Warning"
 
 
 def test_a_broken_catalogue_fails_all_only(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from conftest import ipv6_available
-from helpers import php_diagnostics, warnings_of
 
 from phpstreams import (
     STREAM_PF_INET,
@@ -31,6 +31,9 @@ from phpstreams import (
     stream_socket_server,
 )
 
+PHPDiagnostics = Callable[[], AbstractContextManager[list[tuple[str, str]]]]
+WarningsOf = Callable[[list[tuple[str, str]]], list[str]]
+
 
 def test_server_accept_roundtrip() -> None:
     srv = stream_socket_server("tcp://127.0.0.1:0")
@@ -49,7 +52,9 @@ def test_server_accept_roundtrip() -> None:
     assert stream_get_meta_data(conn)["stream_type"] == "tcp_socket/ssl"
 
 
-def test_address_in_use_sets_errstr_not_errno() -> None:
+def test_address_in_use_sets_errstr_not_errno(
+    php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     first = stream_socket_server("tcp://127.0.0.1:0")
     assert first is not False
     name = stream_socket_get_name(first, False)
@@ -62,7 +67,9 @@ def test_address_in_use_sets_errstr_not_errno() -> None:
     ]
 
 
-def test_udp_server_needs_bind_only() -> None:
+def test_udp_server_needs_bind_only(
+    php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     errno, errstr = Ref(), Ref()
     with php_diagnostics() as diags:
         assert stream_socket_server("udp://127.0.0.1:0", errno, errstr) is False
@@ -75,7 +82,9 @@ def test_udp_server_needs_bind_only() -> None:
     assert stream_get_meta_data(udp)["stream_type"] == "udp_socket"
 
 
-def test_unix_server_path_exists(tmp_path: Path) -> None:
+def test_unix_server_path_exists(
+    tmp_path: Path, php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     path = tmp_path / "s.sock"
     srv = stream_socket_server(f"unix://{path}")
     assert srv is not False
@@ -89,7 +98,9 @@ def test_unix_server_path_exists(tmp_path: Path) -> None:
     ]
 
 
-def test_server_parse_and_dns_errors() -> None:
+def test_server_parse_and_dns_errors(
+    php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     errno, errstr = Ref(), Ref()
     with php_diagnostics() as diags:
         assert stream_socket_server("127.0.0.1", errno, errstr) is False
@@ -103,7 +114,7 @@ def test_server_parse_and_dns_errors() -> None:
     assert (errno.value, errstr.value) == (0, gai)
 
 
-def test_accept_timeout() -> None:
+def test_accept_timeout(php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf) -> None:
     srv = stream_socket_server("tcp://127.0.0.1:0")
     assert srv is not False
     peer = Ref("untouched")
@@ -115,7 +126,9 @@ def test_accept_timeout() -> None:
     assert peer.value == "untouched"
 
 
-def test_accept_on_bound_but_not_listening() -> None:
+def test_accept_on_bound_but_not_listening(
+    php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     srv = stream_socket_server("tcp://127.0.0.1:0", None, None, STREAM_SERVER_BIND)
     assert srv is not False
     with php_diagnostics() as diags:
@@ -123,7 +136,7 @@ def test_accept_on_bound_but_not_listening() -> None:
     assert warnings_of(diags) == ["stream_socket_accept(): Accept failed: Invalid argument"]
 
 
-def test_unbound_server_stream() -> None:
+def test_unbound_server_stream(php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf) -> None:
     srv = stream_socket_server("tcp://127.0.0.1:0", None, None, 0)
     assert srv is not False
     assert stream_socket_get_name(srv, False) is False
@@ -142,7 +155,7 @@ def test_backlog_and_reuseport_options() -> None:
     assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) == 1
 
 
-@pytest.mark.skipif(not ipv6_available(), reason="this machine has no ::1")
+@pytest.mark.usefixtures("ipv6_loopback")
 def test_ipv6_server_names() -> None:
     ctx = stream_context_create({"socket": {"ipv6_v6only": True}})
     srv = stream_socket_server("tcp://[::1]:0", None, None, 12, ctx)
@@ -182,7 +195,7 @@ def test_socket_pair() -> None:
     fclose(b)
 
 
-def test_socket_pair_failures() -> None:
+def test_socket_pair_failures(php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf) -> None:
     with php_diagnostics() as diags:
         assert stream_socket_pair(STREAM_PF_INET, STREAM_SOCK_STREAM, 0) is False
         assert stream_socket_pair(99, 1, 0) is False
@@ -192,7 +205,7 @@ def test_socket_pair_failures() -> None:
     ]
 
 
-def test_transports_and_is_local() -> None:
+def test_transports_and_is_local(php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf) -> None:
     assert stream_get_transports() == [
         "tcp", "udp", "unix", "udg", "ssl", "tls", "tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3",
     ]  # fmt: skip

@@ -1,15 +1,17 @@
 """Real PHP as the peer of phpstreams over TLS: a PHP ssl:// server with a phpstreams
-client, and a phpstreams ssl:// server with a PHP client."""
+client, and a phpstreams ssl:// server with a PHP client; each over TLS 1.2 and TLS 1.3
+(the ``tls_version`` fixture, conftest.py), the server's crypto_method allowing only
+that version."""
 
 from __future__ import annotations
 
 import subprocess
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import trustme
-from test_parity_core import _php_or_skip
 
 from phpstreams import (
     STREAM_CLIENT_CONNECT,
@@ -26,6 +28,8 @@ from phpstreams import (
     stream_socket_server,
 )
 
+Version = Any  # the tls_version fixture (conftest.py): name, server_method...
+
 
 @pytest.fixture(scope="module")
 def pems(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
@@ -37,12 +41,14 @@ def pems(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     return cafile, server
 
 
-def test_php_server_phpstreams_client(pems: tuple[str, str]) -> None:
-    _php_or_skip()
+@pytest.mark.php
+@pytest.mark.usefixtures("php")
+def test_php_server_phpstreams_client(pems: tuple[str, str], tls_version: Version) -> None:
     cafile, server = pems
+    method = tls_version.server_method
     script = textwrap.dedent(
         f"""
-        $ctx = stream_context_create(['ssl' => ['local_cert' => '{server}']]);
+        $ctx = stream_context_create(['ssl' => ['local_cert' => '{server}', 'crypto_method' => {method}]]);
         $srv = stream_socket_server('ssl://127.0.0.1:0', $e, $s, STREAM_SERVER_BIND | STREAM_SERVER_LISTEN, $ctx);
         echo stream_socket_get_name($srv, false), "\\n";
         $c = stream_socket_accept($srv, 10);
@@ -63,17 +69,22 @@ def test_php_server_phpstreams_client(pems: tuple[str, str]) -> None:
         assert fgets(fp) == b"php got hello from python\n"
         protocol = stream_get_meta_data(fp)["crypto"]["protocol"]
         fclose(fp)
-        assert proc.stdout.readline().strip() == protocol == "TLSv1.3"
+        assert proc.stdout.readline().strip() == protocol == tls_version.name
     finally:
         proc.wait(10)
         if proc.stdout is not None:
             proc.stdout.close()
 
 
-def test_phpstreams_server_php_client(pems: tuple[str, str], tmp_path: Path) -> None:
-    _php_or_skip()
+@pytest.mark.php
+@pytest.mark.usefixtures("php")
+def test_phpstreams_server_php_client(
+    pems: tuple[str, str], tmp_path: Path, tls_version: Version
+) -> None:
     cafile, server = pems
-    ctx = stream_context_create({"ssl": {"local_cert": server}})
+    ctx = stream_context_create(
+        {"ssl": {"local_cert": server, "crypto_method": tls_version.server_method}}
+    )
     srv = stream_socket_server(
         "ssl://127.0.0.1:0", None, None, STREAM_SERVER_BIND | STREAM_SERVER_LISTEN, ctx
     )
@@ -95,6 +106,7 @@ def test_phpstreams_server_php_client(pems: tuple[str, str], tmp_path: Path) -> 
         assert conn is not False
         assert fgets(conn) == b"hello from php\n"
         fwrite(conn, "python got it\n")
+        assert stream_get_meta_data(conn)["crypto"]["protocol"] == tls_version.name
         cipher = stream_get_meta_data(conn)["crypto"]["cipher_name"]
         out, _ = proc.communicate(timeout=10)
         assert out.splitlines() == ["python got it", cipher]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
-from conftest import LoopbackServer
-from helpers import php_diagnostics
 
 import phpstreams
 from phpstreams import (
@@ -42,7 +42,8 @@ from phpstreams import (
     stream_socket_server,
 )
 
-Server = Callable[..., LoopbackServer]
+Server = Callable[..., Any]  # the server fixture (conftest.py): makes LoopbackServers
+PHPDiagnostics = Callable[[], AbstractContextManager[list[tuple[str, str]]]]
 
 
 def test_public_names() -> None:
@@ -79,14 +80,14 @@ def test_error_get_last_and_silence(refused_port: int) -> None:
     assert error_get_last() is None
 
 
-def test_every_occurrence_is_shown(refused_port: int) -> None:
+def test_every_occurrence_is_shown(refused_port: int, php_diagnostics: PHPDiagnostics) -> None:
     with php_diagnostics() as diags:
         for _ in range(3):
             fsockopen("127.0.0.1", refused_port, None, None, 1)
     assert len(diags) == 3
 
 
-def test_ini() -> None:
+def test_ini(php_diagnostics: PHPDiagnostics) -> None:
     assert ini_get("default_socket_timeout") == "60"
     assert ini_get("no.such.setting") is False
     assert ini_set("no.such.setting", "1") is False

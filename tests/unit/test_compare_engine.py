@@ -1,13 +1,12 @@
-"""Fast tests of the comparison engine itself (renderers, encoder, normalizer, differ, peers)."""
+"""Fast tests of the comparison engine itself (renderers, encoder, normalizer, differ);
+its loopback peers are tested in loopback/test_compare_peers.py."""
 
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 
 import pytest
-from test_parity_core import _php_or_skip
 
 from phpstreams.compare import (
     call,
@@ -22,7 +21,6 @@ from phpstreams.compare import (
     var,
 )
 from phpstreams.compare._diff import diff_records, normalize_record
-from phpstreams.compare._peers import LINES, start_peer
 from phpstreams.compare._placeholders import Placeholders
 from phpstreams.compare._pyruntime import encode, escape
 from phpstreams.compare._render_php import _PRELUDE, php_literal
@@ -162,44 +160,9 @@ def test_diff_reports_each_field() -> None:
     assert diff_records(php, php) == []
 
 
-def test_peers_echo_lines_refused_and_blackhole() -> None:
-    echo = start_peer("echo")
-    try:
-        assert echo.port is not None
-        with socket.create_connection(("127.0.0.1", echo.port), timeout=2) as conn:
-            conn.sendall(b"ping")
-            assert conn.recv(10) == b"ping"
-    finally:
-        echo.stop()
-    lines = start_peer("lines")
-    try:
-        assert lines.port is not None
-        with socket.create_connection(("127.0.0.1", lines.port), timeout=2) as conn:
-            data = b""
-            while chunk := conn.recv(100):
-                data += chunk
-        assert data == LINES
-    finally:
-        lines.stop()
-    refused = start_peer("refused")
-    try:
-        assert refused.port is not None
-        with pytest.raises(ConnectionRefusedError):
-            socket.create_connection(("127.0.0.1", refused.port), timeout=2).close()
-    finally:
-        refused.stop()
-    hole = start_peer("blackhole")
-    try:
-        assert hole.port is not None
-        with pytest.raises((TimeoutError, socket.timeout)):
-            socket.create_connection(("127.0.0.1", hole.port), timeout=0.3).close()
-    finally:
-        hole.stop()
-
-
 @pytest.mark.php
+@pytest.mark.usefixtures("php")
 def test_php_and_python_encoders_agree() -> None:
-    _php_or_skip()
     script = _PRELUDE + "\n".join(
         f'echo json_encode(__enc({php_literal(v, PH)})), "\\n";' for v in VALUES
     )

@@ -2,7 +2,9 @@
 
 Certificates come from trustme and are written to files, since PHP's options
 take paths. Expected texts are PHP 8.2.36's (the TLS parity scenarios re-check
-them against live PHP).
+them against live PHP). A test that is not about one TLS version runs over TLS 1.2
+and TLS 1.3 (the ``tls_version`` fixture, conftest.py): its peer speaks only that
+version (minimum_version = maximum_version).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import trustme
-from helpers import php_diagnostics, warnings_of
 
 from phpstreams import (
     STREAM_CLIENT_CONNECT,
@@ -46,6 +49,10 @@ from phpstreams import (
     stream_socket_server,
 )
 
+PHPDiagnostics = Callable[[], AbstractContextManager[list[tuple[str, str]]]]
+WarningsOf = Callable[[list[tuple[str, str]]], list[str]]
+Version = Any  # the tls_version fixture (conftest.py): name, ssl_version, client_method...
+
 
 class Certs:
     def __init__(self, folder: Path) -> None:
@@ -68,16 +75,26 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
 
 
 class TLSServer:
-    """A Python ssl server in a thread: greets each client with a line, then echoes."""
+    """A Python ssl server in a thread: greets each client with a line, then echoes;
+    ``version`` pins it to one TLS version, ``maximum`` caps it."""
 
     def __init__(
-        self, certfile: str, *, maximum: ssl.TLSVersion | None = None, greet: bytes = b"hello\n"
+        self,
+        certfile: str,
+        *,
+        version: ssl.TLSVersion | None = None,
+        maximum: ssl.TLSVersion | None = None,
+        greet: bytes = b"hello\n",
+        delay: float = 0.0,
     ):
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.load_cert_chain(certfile)
+        if version is not None:  # this version only
+            self.context.minimum_version = self.context.maximum_version = version
         if maximum is not None:
             self.context.maximum_version = maximum
         self.greet = greet
+        self.delay = delay  # seconds the server waits before answering the ClientHello
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
@@ -96,6 +113,9 @@ class TLSServer:
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(5)
         try:
+            if self.delay:
+                conn.recv(1, socket.MSG_PEEK)  # the ClientHello has arrived
+                time.sleep(self.delay)
             with self.context.wrap_socket(conn, server_side=True) as tls:
                 tls.sendall(self.greet)
                 while data := tls.recv(4096):
@@ -127,8 +147,10 @@ def unable(port: int, function: str = "stream_socket_client", scheme: str = "ssl
     return f"{function}(): Unable to connect to {scheme}://127.0.0.1:{port} (Unknown error)"
 
 
-def test_implicit_tls_with_cafile(certs: Certs, tls_server: Callable[..., TLSServer]) -> None:
-    server = tls_server(certs.good)
+def test_implicit_tls_with_cafile(
+    certs: Certs, tls_server: Callable[..., TLSServer], tls_version: Version
+) -> None:
+    server = tls_server(certs.good, version=tls_version.ssl_version)
     ctx = stream_context_create({"ssl": {"cafile": certs.cafile}})
     errno, errstr = Ref(), Ref()
     fp = stream_socket_client(
@@ -138,16 +160,22 @@ def test_implicit_tls_with_cafile(certs: Certs, tls_server: Callable[..., TLSSer
     assert (errno.value, errstr.value) == (0, "")
     meta = stream_get_meta_data(fp)
     assert next(iter(meta)) == "crypto"
-    assert meta["crypto"]["protocol"] == "TLSv1.3"
-    assert meta["crypto"]["cipher_version"] == "TLSv1.3"
+    assert meta["crypto"]["protocol"] == tls_version.name
+    assert meta["crypto"]["cipher_version"] == tls_version.name
     assert fgets(fp) == b"hello\n"
     assert fwrite(fp, "ping\n") == 5
     assert fgets(fp) == b"ping\n"
     assert fclose(fp) is True
 
 
-def test_unknown_ca_warns_three_times(certs: Certs, tls_server: Callable[..., TLSServer]) -> None:
-    server = tls_server(certs.good)
+def test_unknown_ca_warns_three_times(
+    certs: Certs,
+    tls_server: Callable[..., TLSServer],
+    tls_version: Version,
+    php_diagnostics: PHPDiagnostics,
+    warnings_of: WarningsOf,
+) -> None:
+    server = tls_server(certs.good, version=tls_version.ssl_version)
     errno, errstr = Ref(), Ref()
     with php_diagnostics() as diags:
         assert stream_socket_client(f"ssl://127.0.0.1:{server.port}", errno, errstr, 5) is False
@@ -161,9 +189,13 @@ def test_unknown_ca_warns_three_times(certs: Certs, tls_server: Callable[..., TL
 
 
 def test_fsockopen_keeps_errstr_on_tls_failure(
-    certs: Certs, tls_server: Callable[..., TLSServer]
+    certs: Certs,
+    tls_server: Callable[..., TLSServer],
+    tls_version: Version,
+    php_diagnostics: PHPDiagnostics,
+    warnings_of: WarningsOf,
 ) -> None:
-    server = tls_server(certs.good)
+    server = tls_server(certs.good, version=tls_version.ssl_version)
     errno, errstr = Ref(7), Ref("unset")
     with php_diagnostics() as diags:
         assert fsockopen("ssl://127.0.0.1", server.port, errno, errstr, 5) is False
@@ -174,8 +206,14 @@ def test_fsockopen_keeps_errstr_on_tls_failure(
     )
 
 
-def test_wrong_name(certs: Certs, tls_server: Callable[..., TLSServer]) -> None:
-    server = tls_server(certs.wrong)
+def test_wrong_name(
+    certs: Certs,
+    tls_server: Callable[..., TLSServer],
+    tls_version: Version,
+    php_diagnostics: PHPDiagnostics,
+    warnings_of: WarningsOf,
+) -> None:
+    server = tls_server(certs.wrong, version=tls_version.ssl_version)
     ctx = stream_context_create({"ssl": {"cafile": certs.cafile, "capture_peer_cert": True}})
     with php_diagnostics() as diags:
         assert (
@@ -195,8 +233,14 @@ def test_wrong_name(certs: Certs, tls_server: Callable[..., TLSServer]) -> None:
     )
 
 
-def test_peer_name_and_verify_switches(certs: Certs, tls_server: Callable[..., TLSServer]) -> None:
-    server = tls_server(certs.wrong)
+def test_peer_name_and_verify_switches(
+    certs: Certs,
+    tls_server: Callable[..., TLSServer],
+    tls_version: Version,
+    php_diagnostics: PHPDiagnostics,
+    warnings_of: WarningsOf,
+) -> None:
+    server = tls_server(certs.wrong, version=tls_version.ssl_version)
     address = f"ssl://127.0.0.1:{server.port}"
     for options in (
         {"cafile": certs.cafile, "peer_name": "wrong.example"},
@@ -215,9 +259,13 @@ def test_peer_name_and_verify_switches(certs: Certs, tls_server: Callable[..., T
 
 
 def test_options_under_tls_key_are_ignored(
-    certs: Certs, tls_server: Callable[..., TLSServer]
+    certs: Certs,
+    tls_server: Callable[..., TLSServer],
+    tls_version: Version,
+    php_diagnostics: PHPDiagnostics,
+    warnings_of: WarningsOf,
 ) -> None:
-    server = tls_server(certs.good)
+    server = tls_server(certs.good, version=tls_version.ssl_version)
     ctx = stream_context_create({"tls": {"cafile": certs.cafile}})
     with php_diagnostics() as diags:
         assert (
@@ -229,14 +277,20 @@ def test_options_under_tls_key_are_ignored(
     assert "certificate verify failed" in warnings_of(diags)[0]
 
 
-def test_self_signed(tmp_path: Path, tls_server: Callable[..., TLSServer]) -> None:
+def test_self_signed(
+    tmp_path: Path,
+    tls_server: Callable[..., TLSServer],
+    tls_version: Version,
+    php_diagnostics: PHPDiagnostics,
+    warnings_of: WarningsOf,
+) -> None:
     own = trustme.CA()
     path = str(tmp_path / "self.pem")
     # A CA certificate presented as the server's own: a depth-zero self-signed chain.
     own.private_key_pem.write_to_path(path)
     with open(path, "ab") as handle:
         handle.write(own.cert_pem.bytes())
-    server = tls_server(path)
+    server = tls_server(path, version=tls_version.ssl_version)
     address = f"ssl://127.0.0.1:{server.port}"
     ctx = stream_context_create({"ssl": {"allow_self_signed": True, "verify_peer_name": False}})
     assert stream_socket_client(address, None, None, 5, STREAM_CLIENT_CONNECT, ctx) is not False
@@ -246,8 +300,14 @@ def test_self_signed(tmp_path: Path, tls_server: Callable[..., TLSServer]) -> No
     assert warnings_of(diags)[0].endswith("certificate verify failed")
 
 
-def test_fingerprint_and_capture(certs: Certs, tls_server: Callable[..., TLSServer]) -> None:
-    server = tls_server(certs.good)
+def test_fingerprint_and_capture(
+    certs: Certs,
+    tls_server: Callable[..., TLSServer],
+    tls_version: Version,
+    php_diagnostics: PHPDiagnostics,
+    warnings_of: WarningsOf,
+) -> None:
+    server = tls_server(certs.good, version=tls_version.ssl_version)
     address = f"ssl://127.0.0.1:{server.port}"
     ctx = stream_context_create({"ssl": {"cafile": certs.cafile, "capture_peer_cert": True}})
     assert stream_socket_client(address, None, None, 5, STREAM_CLIENT_CONNECT, ctx) is not False
@@ -285,7 +345,10 @@ def test_protocol_versions(certs: Certs, tls_server: Callable[..., TLSServer]) -
 
 
 def test_tls12_only_server_refuses_tls13(
-    certs: Certs, tls_server: Callable[..., TLSServer]
+    certs: Certs,
+    tls_server: Callable[..., TLSServer],
+    php_diagnostics: PHPDiagnostics,
+    warnings_of: WarningsOf,
 ) -> None:
     server = tls_server(certs.good, maximum=ssl.TLSVersion.TLSv1_2)
     ctx = stream_context_create({"ssl": {"cafile": certs.cafile}})
@@ -302,7 +365,7 @@ def test_tls12_only_server_refuses_tls13(
     )
 
 
-def test_handshake_timeout() -> None:
+def test_handshake_timeout(php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf) -> None:
     silent = socket.create_server(("127.0.0.1", 0))
     port = silent.getsockname()[1]
     try:
@@ -319,11 +382,13 @@ def test_handshake_timeout() -> None:
         silent.close()
 
 
-def test_starttls_with_aiosmtpd(certs: Certs) -> None:
+def test_starttls_with_aiosmtpd(
+    certs: Certs, tls_version: Version, php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Sink
 
-    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls = tls_version.pin(ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER))
     tls.load_cert_chain(certs.good)
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
@@ -348,7 +413,7 @@ def test_starttls_with_aiosmtpd(certs: Certs) -> None:
         fwrite(fp, "STARTTLS\r\n")
         assert (fgets(fp) or b"").startswith(b"220")
         assert stream_socket_enable_crypto(fp, True, STREAM_CRYPTO_METHOD_TLS_CLIENT) is True
-        assert stream_get_meta_data(fp)["crypto"]["protocol"] == "TLSv1.3"
+        assert stream_get_meta_data(fp)["crypto"]["protocol"] == tls_version.name
         fwrite(fp, "NOOP\r\n")
         assert (fgets(fp) or b"").startswith(b"250")
         with php_diagnostics() as diags:
@@ -363,7 +428,12 @@ def test_starttls_with_aiosmtpd(certs: Certs) -> None:
         controller.stop()
 
 
-def test_enable_crypto_argument_rules(certs: Certs, tls_server: Callable[..., TLSServer]) -> None:
+def test_enable_crypto_argument_rules(
+    certs: Certs,
+    tls_server: Callable[..., TLSServer],
+    php_diagnostics: PHPDiagnostics,
+    warnings_of: WarningsOf,
+) -> None:
     server = tls_server(certs.good)
     fp = stream_socket_client(f"tcp://127.0.0.1:{server.port}")
     assert fp is not False
@@ -385,7 +455,9 @@ def test_enable_crypto_argument_rules(certs: Certs, tls_server: Callable[..., TL
 def test_non_blocking_enable_returns_zero_then_true(
     certs: Certs, tls_server: Callable[..., TLSServer]
 ) -> None:
-    server = tls_server(certs.good)
+    # The server waits 0.2 s before it answers the ClientHello, so the first
+    # non-blocking call surely finds nothing to read yet (0), whatever the load.
+    server = tls_server(certs.good, delay=0.2)
     ctx = stream_context_create({"ssl": {"cafile": certs.cafile}})
     fp = stream_socket_client(
         f"tcp://127.0.0.1:{server.port}", None, None, 5, STREAM_CLIENT_CONNECT, ctx
@@ -405,8 +477,10 @@ def test_non_blocking_enable_returns_zero_then_true(
     assert fgets(fp) == b"hello\n"
 
 
-def test_disable_crypto_returns_false(certs: Certs, tls_server: Callable[..., TLSServer]) -> None:
-    server = tls_server(certs.good)
+def test_disable_crypto_returns_false(
+    certs: Certs, tls_server: Callable[..., TLSServer], tls_version: Version
+) -> None:
+    server = tls_server(certs.good, version=tls_version.ssl_version)
     ctx = stream_context_create({"ssl": {"cafile": certs.cafile}})
     fp = stream_socket_client(
         f"tls://127.0.0.1:{server.port}", None, None, 5, STREAM_CLIENT_CONNECT, ctx
@@ -417,8 +491,10 @@ def test_disable_crypto_returns_false(certs: Certs, tls_server: Callable[..., TL
     assert "crypto" not in stream_get_meta_data(fp)
 
 
-def test_tls_read_timeout_and_eof(certs: Certs, tls_server: Callable[..., TLSServer]) -> None:
-    server = tls_server(certs.good)
+def test_tls_read_timeout_and_eof(
+    certs: Certs, tls_server: Callable[..., TLSServer], tls_version: Version
+) -> None:
+    server = tls_server(certs.good, version=tls_version.ssl_version)
     ctx = stream_context_create({"ssl": {"cafile": certs.cafile}})
     fp = stream_socket_client(
         f"ssl://127.0.0.1:{server.port}", None, None, 5, STREAM_CLIENT_CONNECT, ctx
@@ -433,12 +509,12 @@ def test_tls_read_timeout_and_eof(certs: Certs, tls_server: Callable[..., TLSSer
     assert feof(fp) is False
 
 
-def test_tls_server_accepts(certs: Certs) -> None:
+def test_tls_server_accepts(certs: Certs, tls_version: Version) -> None:
     ctx = stream_context_create({"ssl": {"local_cert": certs.good}})
     srv = stream_socket_server("ssl://127.0.0.1:0", None, None, 12, ctx)
     assert srv is not False
     port = int(str(stream_socket_get_name(srv, False)).rsplit(":", 1)[1])
-    client_ctx = ssl.create_default_context(cafile=certs.cafile)
+    client_ctx = tls_version.pin(ssl.create_default_context(cafile=certs.cafile))
     got: list[bytes] = []
 
     def client() -> None:
@@ -453,14 +529,16 @@ def test_tls_server_accepts(certs: Certs) -> None:
     thread.start()
     conn = stream_socket_accept(srv, 5)
     assert conn is not False
-    assert stream_get_meta_data(conn)["crypto"]["protocol"] == "TLSv1.3"
+    assert stream_get_meta_data(conn)["crypto"]["protocol"] == tls_version.name
     assert fgets(conn) == b"over tls\n"
     fwrite(conn, "reply\n")
     thread.join(5)
     assert got == [b"reply\n"]
 
 
-def test_tls_server_plain_client(certs: Certs) -> None:
+def test_tls_server_plain_client(
+    certs: Certs, php_diagnostics: PHPDiagnostics, warnings_of: WarningsOf
+) -> None:
     ctx = stream_context_create({"ssl": {"local_cert": certs.good}})
     srv = stream_socket_server("ssl://127.0.0.1:0", None, None, 12, ctx)
     assert srv is not False
@@ -483,7 +561,7 @@ def test_tls_server_plain_client(certs: Certs) -> None:
 @pytest.mark.skipif(
     shutil.which("openssl") is None, reason="Debian's openssl binary is not installed"
 )
-def test_openssl_s_server_peer(certs: Certs, tmp_path: Path) -> None:
+def test_openssl_s_server_peer(certs: Certs, tmp_path: Path, tls_version: Version) -> None:
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
@@ -498,7 +576,7 @@ def test_openssl_s_server_peer(certs: Certs, tmp_path: Path) -> None:
             certs.good,
             "-naccept",
             "1",
-            "-tls1_2",
+            tls_version.s_server_flag,
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -516,7 +594,7 @@ def test_openssl_s_server_peer(certs: Certs, tmp_path: Path) -> None:
             f"ssl://127.0.0.1:{port}", None, None, 5, STREAM_CLIENT_CONNECT, ctx
         )
         assert fp is not False
-        assert stream_get_meta_data(fp)["crypto"]["protocol"] == "TLSv1.2"
+        assert stream_get_meta_data(fp)["crypto"]["protocol"] == tls_version.name
         fwrite(fp, "to s_server\n")
         time.sleep(0.3)  # let s_server read and print the line before our close_notify
         fclose(fp)

@@ -1,6 +1,6 @@
 """Parity with real PHP 8.2: one case per scenario of the TLS catalogue.
 
-Same machinery as the core catalogue (``test_parity_core``): a module fixture
+Same machinery as the core catalogue (this folder's conftest.py): a module fixture
 runs exactly the selected scenarios on a 2-worker pool, each case checks its
 own result; without php 8.2 the cases skip, or fail when PHPSTREAMS_REQUIRE_PHP=1.
 The TLS peers and certificates are in ``phpstreams/compare/_tlspeers.py``.
@@ -8,18 +8,16 @@ The TLS peers and certificates are in ``phpstreams/compare/_tlspeers.py``.
 
 from __future__ import annotations
 
-from concurrent.futures import Future
+from collections.abc import Callable
 
 import pytest
-from test_parity_core import parity_results  # noqa: F401  (the module fixture, reused)
-from test_parity_core import test_parity as check_parity
 
-from phpstreams.compare import Scenario, ScenarioResult
+from phpstreams.compare import Scenario
 from phpstreams.compare.catalogue.tls import SCENARIOS
 
 pytestmark = pytest.mark.php
 
 
 @pytest.mark.parametrize("sc", SCENARIOS, ids=[sc.name for sc in SCENARIOS])
-def test_parity_tls(sc: Scenario, parity_results: dict[str, Future[ScenarioResult]]) -> None:  # noqa: F811
-    check_parity(sc, parity_results)
+def test_parity_tls(sc: Scenario, check_parity: Callable[[Scenario], None]) -> None:
+    check_parity(sc)
