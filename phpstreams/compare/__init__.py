@@ -12,7 +12,7 @@ Writing a scenario::
 
     sc = scenario(
         "connect/refused",
-        peer="refused",                      # a peer kind, see _peers.py, or None
+        peer="refused",                      # a peer kind, see peers/, or None
         doc="refused connect: errno 111, one warning",
         steps=[
             call("stream_socket_client", "tcp://127.0.0.1:{port}",
@@ -34,9 +34,16 @@ e.g. to stream_select; its values are recorded after the call), ``pint("port")``
 
 Steps: ``call(func, *args, assign=, silenced=, timed=, **named_args)``,
 ``loop(call(...), until=False, max=50)``, ``sleep(seconds)``,
-``setvar(name, value)`` and ``same(a, b)`` (PHP ``===`` identity).  A silenced
+``setvar(name, value)``, ``same(a, b)`` (PHP ``===`` identity) and
+``last_error()`` (``error_get_last()`` as ``[type, message]``).  A silenced
 call (PHP ``@``, phpstreams ``with silence():``) records the diagnostics shown
 (none, normally) and ``error_get_last()`` after the call.
+
+Error handlers: ``call("set_error_handler", handler("h", "capture"), const("E_WARNING"))``
+installs a user handler (kinds ``capture``, ``fallthrough``, ``void``, ``throw``
+with ``message``); every diagnostic it receives is recorded in the step's
+``handled`` list.  ``without(const("E_ALL"), const("E_WARNING"))`` is
+``E_ALL & ~E_WARNING``.
 
 Scenario options: ``ini={"default_socket_timeout": "2"}`` (ini_set at start),
 ``mask={"errno"}`` (ref values PHP leaves uninitialised are not compared),
@@ -71,6 +78,8 @@ from ._scenario import (
     call,
     cat,
     const,
+    handler,
+    last_error,
     loop,
     pint,
     ref,
@@ -79,6 +88,7 @@ from ._scenario import (
     setvar,
     sleep,
     var,
+    without,
 )
 
 __all__ = [
@@ -94,6 +104,8 @@ __all__ = [
     "call",
     "cat",
     "const",
+    "handler",
+    "last_error",
     "loop",
     "php_available",
     "php_version",
@@ -109,4 +121,5 @@ __all__ = [
     "setvar",
     "sleep",
     "var",
+    "without",
 ]

@@ -58,6 +58,8 @@ def _normalize_it(
         out["ret"] = _strings(out["ret"], fix)
     if "diag" in out:
         out["diag"] = [[kind, fix(msg)] for kind, msg in out["diag"]]
+    if "handled" in out:
+        out["handled"] = [[name, kind, fix(msg), lvl] for name, kind, msg, lvl in out["handled"]]
     if out.get("exc"):
         out["exc"] = [out["exc"][0], fix(out["exc"][1])]
     if out.get("last"):
@@ -108,6 +110,8 @@ def show_value(value: Any) -> str:
             return f"float({value['f']})"
         if "resource" in value:
             return f"resource({value['resource']})"
+        if "handler" in value:
+            return f"handler({value['handler']})"
         if "object" in value:
             return f"object({value['object']})"
         if "masked" in value:
@@ -130,6 +134,15 @@ def _show_diag(diag: Sequence[Any]) -> str:
     return "; ".join(f'{_TYPES.get(kind, kind)} "{msg}"' for kind, msg in diag)
 
 
+def _show_handled(handled: Sequence[Any]) -> str:
+    if not handled:
+        return "(none)"
+    return "; ".join(
+        f'{name}({_TYPES.get(kind, kind)} "{msg}", error_reporting {level})'
+        for name, kind, msg, level in handled
+    )
+
+
 def _show_exc(exc: Any) -> str:
     return "(none)" if not exc else f'{exc[0]}: "{exc[1]}"'
 
@@ -150,6 +163,11 @@ def _diff_it(where: str, php: dict[str, Any], py: dict[str, Any]) -> list[str]:
         out.append(
             f"{where}: diagnostics differ: PHP {_show_diag(php.get('diag', []))}"
             f" / phpstreams {_show_diag(py.get('diag', []))}"
+        )
+    if php.get("handled", []) != py.get("handled", []):
+        out.append(
+            f"{where}: error handler calls differ: PHP {_show_handled(php.get('handled', []))}"
+            f" / phpstreams {_show_handled(py.get('handled', []))}"
         )
     if "last" in php or "last" in py:
         if php.get("last") != py.get("last"):

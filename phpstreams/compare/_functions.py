@@ -61,6 +61,9 @@ OVERRIDES: dict[str, tuple[str, ...]] = {
     "args/closed-resource-meta-and-options": _CLOSED_OTHERS,
     "udp/icmp-refused": ("fwrite",),
     "udp/message-too-long": ("fwrite",),
+    "args/arity-and-named-arguments": ("fgetc", "fread", "fgets"),
+    "errors/error-get-last-lifecycle": ("error_get_last", "error_clear_last"),
+    "errors/deprecation-silenced": ("stream_set_timeout", "fwrite", "fread"),
 }
 
 

@@ -38,7 +38,8 @@ _ORDER = (
     "stream_context_create stream_context_get_options stream_context_set_option "
     "stream_context_get_params stream_context_set_params stream_context_get_default "
     "stream_context_set_default "
-    "fclose is_resource get_resource_type get_resource_id ini_get ini_set"
+    "fclose is_resource get_resource_type get_resource_id ini_get ini_set ini_restore "
+    "set_error_handler restore_error_handler error_reporting error_get_last error_clear_last"
 ).split()
 
 
@@ -73,7 +74,7 @@ def _describe(record: dict[str, Any] | None) -> str:
         shown = value if len(value) <= _MAX_VALUE else value[: _MAX_VALUE - 1] + "…"
     counts: dict[str, int] = {}
     for kind, _ in record.get("diag", []):
-        label = {2: "warning", 8: "notice"}.get(kind, "diagnostic")
+        label = {2: "warning", 8: "notice", 8192: "deprecation"}.get(kind, "diagnostic")
         counts[label] = counts.get(label, 0) + 1
     extra = [f"{n} {label}{'s' if n > 1 else ''}" for label, n in counts.items()]
     return " + ".join([shown, *extra])

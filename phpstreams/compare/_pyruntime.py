@@ -2,8 +2,13 @@
 
 Theory of operation: each step is a thunk (a nested function) that the
 :class:`Runtime` calls inside ``warnings.catch_warnings(record=True)``; the
-recorded ``PHPWarning``/``PHPNotice`` become ``[2, text]``/``[8, text]``, any
-other warning ``["<ClassName>", text]`` (so it shows up as a difference).  A
+recorded ``PHPWarning``/``PHPNotice``/``PHPDeprecated`` become ``[2, text]``/
+``[8, text]``/``[8192, text]``, any other warning ``["<ClassName>", text]`` (so
+it shows up as a difference).  A scenario's error handler (:meth:`Runtime.handler`)
+is a plain function given to phpstreams' ``set_error_handler``: phpstreams calls
+it, masks and falls through as PHP does, and what falls through is shown as a
+warning and recorded as above; the handler itself records ``handled`` entries
+as the PHP prelude's does, and its ``throw`` kind raises :class:`RuntimeException`.  A
 silenced step runs inside ``silence()`` and records ``error_get_last()`` as
 ``last``, exactly as the PHP prelude does for ``@``.  Values are encoded by
 :func:`encode`, byte-for-byte the PHP prelude's ``__enc``.  Any exception other
@@ -26,9 +31,16 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-__all__ = ["Runtime", "encode", "escape"]
+__all__ = ["Runtime", "RuntimeException", "encode", "escape"]
 
-_PHP_EXCEPTIONS = ("ValueError", "TypeError")
+# PHP's own exception classes (recorded by name; any other exception is a crash and
+# prints its traceback)
+_PHP_EXCEPTIONS = ("ValueError", "TypeError", "ArgumentCountError", "Error", "RuntimeException")
+_HANDLER_ATTRIBUTE = "_phpsc_handler"
+
+
+class RuntimeException(Exception):
+    """What a scenario handler of kind ``throw`` raises (PHP's RuntimeException)."""
 
 
 def escape(data: bytes) -> str:
@@ -77,6 +89,9 @@ def encode(value: object, resource_type: Callable[[object], str] | None = None) 
                 for k, v in value.items()
             ]
         }
+    name = getattr(value, _HANDLER_ATTRIBUTE, None)
+    if callable(value) and isinstance(name, str):
+        return {"handler": name}
     if resource_type is not None:
         try:
             kind = resource_type(value)
@@ -96,6 +111,8 @@ class Runtime:
         self._lib = phpstreams
         self.vars: dict[str, Any] = {}
         self.refs: dict[str, Any] = {}
+        self._handlers: dict[str, Callable[..., Any]] = {}
+        self._handled: list[list[Any]] = []
 
     # -- values ---------------------------------------------------------------
 
@@ -121,6 +138,24 @@ class Runtime:
         warnings.warn(f"Undefined variable ${name}", self._lib_attr("PHPWarning"), stacklevel=2)
         return None
 
+    def handler(self, name: str, kind: str, message: str) -> Callable[..., Any]:
+        """The scenario's error handler ``name`` (one function per name)."""
+        if name in self._handlers:
+            return self._handlers[name]
+
+        def callback(errno: int, errstr: str, errfile: Any = None, errline: Any = None) -> Any:
+            level = self._lib_attr("error_reporting")()
+            self._handled.append([name, errno, _text(errstr), level])
+            if kind == "throw":
+                raise RuntimeException(message)
+            if kind == "void":
+                return None
+            return kind == "capture"
+
+        setattr(callback, _HANDLER_ATTRIBUTE, name)
+        self._handlers[name] = callback
+        return callback
+
     def ini(self, settings: dict[str, str]) -> None:
         for name, value in settings.items():
             self._lib_attr("ini_set")(name, value)
@@ -130,6 +165,9 @@ class Runtime:
     def _category_code(self, category: type[Warning]) -> int | str:
         notice = getattr(self._lib, "PHPNotice", None)
         warning = getattr(self._lib, "PHPWarning", None)
+        deprecated = getattr(self._lib, "PHPDeprecated", None)
+        if deprecated is not None and issubclass(category, deprecated):
+            return 8192
         if notice is not None and issubclass(category, notice):
             return 8
         if warning is not None and issubclass(category, warning):
@@ -146,6 +184,7 @@ class Runtime:
     ) -> tuple[dict[str, Any], Any, BaseException | None]:
         ret: Any = None
         exc: BaseException | None = None
+        self._handled = []
         started = time.monotonic()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -167,6 +206,9 @@ class Runtime:
             "ret": None if exc is not None else self._encode(ret),
             "diag": [[self._category_code(w.category), _text(str(w.message))] for w in caught],
         }
+        if self._handled:
+            it["handled"] = self._handled
+            self._handled = []
         if exc is not None:
             it["exc"] = [type(exc).__name__, _text(str(exc))]
         if refs:
@@ -241,6 +283,14 @@ class Runtime:
         else:
             self.vars[name] = value
         self._emit({"i": index, "fn": label})
+
+    def last_error(self, index: int) -> None:
+        def last() -> Any:
+            found = self._lib_attr("error_get_last")()
+            return None if not found else [found["type"], found["message"]]
+
+        it, _, _ = self._iteration(last, (), (), False, False)
+        self._emit({"i": index, "fn": "error_get_last", **it})
 
     def same(self, index: int, thunk: Callable[[], tuple[Any, Any]]) -> None:
         def identical() -> bool:

@@ -6,12 +6,30 @@ collects diagnostics with ``set_error_handler``.  Every step is rendered inline
 at top level (so by-reference variables are plain globals) and prints one
 ``@@REC <json>`` line; ``@@END`` marks a script that ran to completion.
 
-Diagnostics: the handler records ``[type, message]`` for every error that would
-be shown.  Under ``@`` (``error_reporting()`` then excludes the type) it returns
-false instead, so PHP's own handling records the error for ``error_get_last()``
-without showing it; a silenced step records ``last`` = ``error_get_last()``
-(cleared before the call).  The Python runtime produces the same two fields from
-``warnings.catch_warnings`` and ``silence()`` + ``error_get_last()``.
+Diagnostics: the engine's recorder (``__rec``, installed with
+``set_error_handler`` at the bottom of the handler stack, several times over so
+that a scenario restoring one handler too many still has it) records
+``[type, message]`` for every error that would be shown (``error_reporting()``
+includes the type: not under ``@``, not masked) and always returns false, so
+PHP's standard handling then records the error for ``error_get_last()`` exactly
+as it would without any handler; ``display_errors`` is off, so nothing is
+printed (a fatal error is written to stderr at shutdown).  A silenced step
+records ``last`` = ``error_get_last()`` (cleared before the call).  The Python
+runtime produces the same fields from ``warnings.catch_warnings`` and
+``silence()`` + ``error_get_last()``.
+
+User error handlers (``handler(...)`` nodes): a scenario's ``set_error_handler``
+call is rendered as ``__seh(...)``, which makes the real ``set_error_handler``
+call with the scenario's arguments (its TypeErrors, deprecations and return
+value are PHP's), then re-installs the handler wrapped in a trampoline at
+``E_ALL``: the trampoline applies the installation's levels mask itself and
+hands a type outside the mask, or a ``false`` from the handler, to the recorder
+-- what PHP does with its standard handling -- so the recorder still sees what
+PHP would show.  The previous handler it returns is the scenario's callable
+(the recorder reads as null: no handler).  Everything else -- when the handler
+runs, ``error_reporting()`` inside it, ``@``, an exception it throws, nesting
+and ``restore_error_handler()`` -- is real PHP.  A scenario handler records
+``[name, errno, errstr, error_reporting()]`` in the step's ``handled`` list.
 """
 
 from __future__ import annotations
@@ -27,6 +45,8 @@ from ._scenario import (
     Call,
     Cat,
     Const,
+    Handler,
+    LastError,
     Loop,
     PInt,
     RefArg,
@@ -36,6 +56,7 @@ from ._scenario import (
     Sleep,
     Step,
     Var,
+    Without,
 )
 
 __all__ = ["php_literal", "render_php"]
@@ -44,7 +65,13 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 _PRELUDE = r"""<?php
 declare(strict_types=0);
-error_reporting(-1);
+ini_set('display_errors', '0');
+register_shutdown_function(function (): void {
+    $l = error_get_last();
+    if ($l && ($l['type'] & (E_ERROR | E_PARSE | E_CORE_ERROR | E_COMPILE_ERROR))) {
+        fwrite(STDERR, "PHP Fatal error: {$l['message']} in {$l['file']}:{$l['line']}\n");
+    }
+});
 function __s(string $s): string {
     return preg_replace_callback('/[^\x20-\x5b\x5d-\x7e]/', function ($m) {
         return $m[0] === "\\" ? "\\\\" : sprintf('\x%02x', ord($m[0]));
@@ -62,21 +89,72 @@ function __enc($v) {
         foreach ($v as $k => $x) { $o[] = [is_int($k) ? $k : __s($k), __enc($x)]; }
         return ['a' => $o];
     }
+    if ($v instanceof Closure && isset($GLOBALS['__HN'][$v])) {
+        return ['handler' => $GLOBALS['__HN'][$v]];
+    }
     if (is_object($v)) { return ['object' => (new ReflectionClass($v))->getShortName()]; }
     return ['unknown' => gettype($v)];
 }
 $__D = [];
-set_error_handler(function (int $no, string $str): bool {
-    if (!(error_reporting() & $no)) { return false; }
-    $GLOBALS['__D'][] = [$no, __s($str)];
-    return true;
-});
+$__H = [];
+$__HC = [];
+$__HN = new WeakMap();
+$__TR = new WeakMap();
+function __rec(int $no, string $str): bool {
+    if (error_reporting() & $no) { $GLOBALS['__D'][] = [$no, __s($str)]; }
+    return false;
+}
+$__REC = function (int $no, string $str): bool { return __rec($no, $str); };
+for ($__k = 0; $__k < 8; $__k++) { set_error_handler($__REC); }
+function __handler(string $name, string $kind, string $msg): Closure {
+    if (!isset($GLOBALS['__HC'][$name])) {
+        $h = function (int $no, string $str, string $f = '', int $l = 0) use ($name, $kind, $msg) {
+            $GLOBALS['__H'][] = [$name, $no, __s($str), error_reporting()];
+            if ($kind === 'throw') { throw new RuntimeException($msg); }
+            if ($kind === 'void') { return; }
+            return $kind === 'capture';
+        };
+        $GLOBALS['__HC'][$name] = $h;
+        $GLOBALS['__HN'][$h] = $name;
+    }
+    return $GLOBALS['__HC'][$name];
+}
+function __tramp($cb, int $levels): Closure {
+    $t = function (int $no, string $str, string $f = '', int $l = 0) use ($cb, $levels): bool {
+        if (!($levels & $no)) { return __rec($no, $str); }
+        $r = $cb($no, $str, $f, $l);
+        return $r === false ? __rec($no, $str) : true;
+    };
+    $GLOBALS['__TR'][$t] = $cb;
+    return $t;
+}
+function __untramp($h) {
+    if ($h === $GLOBALS['__REC']) { return null; }
+    if ($h instanceof Closure && isset($GLOBALS['__TR'][$h])) { return $GLOBALS['__TR'][$h]; }
+    return $h;
+}
+function __seh(...$a) {
+    $first = array_key_exists(0, $a) ? 0 : 'callback';
+    $cb = $a[$first] ?? null;
+    if (!array_key_exists($first, $a) || ($cb !== null && !is_callable($cb))) {
+        return set_error_handler(...$a);
+    }
+    $b = $a;
+    $b[$first] = $cb === null ? $GLOBALS['__REC'] : __tramp($cb, E_ALL);
+    $prev = set_error_handler(...$b);
+    restore_error_handler();
+    $levels = array_key_exists(1, $a) ? $a[1] : ($a['error_levels'] ?? E_ALL);
+    set_error_handler($cb === null ? $GLOBALS['__REC'] : __tramp($cb, (int) $levels));
+    return __untramp($prev);
+}
 function __start(bool $silenced): void {
     $GLOBALS['__D'] = [];
+    $GLOBALS['__H'] = [];
     if ($silenced) { error_clear_last(); }
 }
 function __it($ret, ?Throwable $e, array $refs, array $arrs, ?float $el, bool $silenced): array {
     $it = ['ret' => $e === null ? __enc($ret) : null, 'diag' => $GLOBALS['__D']];
+    if ($GLOBALS['__H']) { $it['handled'] = $GLOBALS['__H']; }
     if ($e !== null) {
         $it['exc'] = [(new ReflectionClass($e))->getShortName(), __s($e->getMessage())];
     }
@@ -99,6 +177,7 @@ function __it($ret, ?Throwable $e, array $refs, array $arrs, ?float $el, bool $s
         $it['last'] = $l ? [$l['type'], __s($l['message'])] : null;
     }
     $GLOBALS['__D'] = [];
+    $GLOBALS['__H'] = [];
     return $it;
 }
 function __emit(array $rec): void {
@@ -159,6 +238,12 @@ def php_literal(value: Arg, ph: Placeholders) -> str:
         return value.name
     if isinstance(value, BitOr):
         return "(" + " | ".join(php_literal(p, ph) for p in value.parts) + ")"
+    if isinstance(value, Without):
+        removed = "".join(f" & ~{php_literal(p, ph)}" for p in value.removed)
+        return f"({php_literal(value.base, ph)}{removed})"
+    if isinstance(value, Handler):
+        parts = (value.name, value.kind, value.message)
+        return "__handler(" + ", ".join(php_literal(p, ph) for p in parts) + ")"
     if isinstance(value, PInt):
         return str(ph.resolve_int(value))
     if isinstance(value, Cat):
@@ -174,7 +259,9 @@ def _arrays(step: Call) -> list[Arr]:
 def _call_block(step: Call, ph: Placeholders, indent: str) -> list[str]:
     args = [php_literal(a, ph) for a in step.args]
     args += [f"{name}: {php_literal(v, ph)}" for name, v in step.kwargs]
-    expr = f"{'@' if step.silenced else ''}{step.func}({', '.join(args)})"
+    # set_error_handler goes through the prelude's __seh (see the module docstring)
+    func = "__seh" if step.func == "set_error_handler" else step.func
+    expr = f"{'@' if step.silenced else ''}{func}({', '.join(args)})"
     lines = [
         f"{_var_name(a.name)} = {php_literal(list(a.items) if a.items is not None else None, ph)};"
         for a in _arrays(step)
@@ -222,6 +309,11 @@ def _step(index: int, step: Step, ph: Placeholders) -> list[str]:
     elif isinstance(step, SetVar):
         out.append(f"{_var_name(step.name)} = {php_literal(step.value, ph)};")
         out.append(f"__emit({_head(index, step.label)});")
+    elif isinstance(step, LastError):
+        out.append("__start(false);")
+        out.append("$__l = error_get_last();")
+        out.append("$__r = $__l === null ? null : [$__l['type'], $__l['message']];")
+        out.append(f"__emit({_head(index, step.label)} + __it($__r, null, [], [], null, false));")
     elif isinstance(step, Same):
         out.append("__start(false);")
         out.append(f"$__r = ({php_literal(step.left, ph)} === {php_literal(step.right, ph)});")

@@ -18,6 +18,8 @@ from ._scenario import (
     Call,
     Cat,
     Const,
+    Handler,
+    LastError,
     Loop,
     PInt,
     RefArg,
@@ -27,6 +29,7 @@ from ._scenario import (
     Sleep,
     Step,
     Var,
+    Without,
 )
 
 __all__ = ["py_literal", "render_python"]
@@ -60,6 +63,11 @@ def py_literal(value: Arg, ph: Placeholders) -> str:
         return value.name
     if isinstance(value, BitOr):
         return "(" + " | ".join(py_literal(p, ph) for p in value.parts) + ")"
+    if isinstance(value, Without):
+        removed = "".join(f" & ~{py_literal(p, ph)}" for p in value.removed)
+        return f"({py_literal(value.base, ph)}{removed})"
+    if isinstance(value, Handler):
+        return f"rt.handler({value.name!r}, {value.kind!r}, {value.message!r})"
     if isinstance(value, PInt):
         return repr(ph.resolve_int(value))
     if isinstance(value, Cat):
@@ -106,6 +114,8 @@ def _step(index: int, step: Step, ph: Placeholders, ref_names: frozenset[str]) -
         value = py_literal(step.value, ph)
         is_ref = step.name in ref_names
         out.append(f"rt.setvar({index}, {step.label!r}, {step.name!r}, {value}, is_ref={is_ref!r})")
+    elif isinstance(step, LastError):
+        out.append(f"rt.last_error({index})")
     elif isinstance(step, Same):
         left, right = py_literal(step.left, ph), py_literal(step.right, ph)
         out.append(f"rt.same({index}, lambda: ({left}, {right}))")

@@ -46,14 +46,14 @@ __all__ = [
     "run_scenarios",
 ]
 
-# -n: ignore the machine's php.ini (openssl, json and pcre are compiled in).
+# -n: ignore the machine's php.ini (openssl, json and pcre are compiled in).  The
+# directives the scenarios read with ini_get (error_reporting: E_ALL already,
+# memory_limit...) keep their `php -n` defaults, as phpstreams' ini_get does.
 PHP_ARGS = (
     "-n",
     "-d", "display_errors=stderr",
-    "-d", "error_reporting=-1",
     "-d", "log_errors=0",
     "-d", "html_errors=0",
-    "-d", "memory_limit=256M",
 )  # fmt: skip
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]

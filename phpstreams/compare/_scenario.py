@@ -3,8 +3,18 @@
 A scenario is rendered twice (a PHP script, a Python script) by the renderers;
 nothing here knows about either language.  Argument values are either Python
 literals or one of the small node classes below (``var``, ``ref``, ``const``,
-``arr``, ``pint``, ``cat``); placeholders such as ``{port}`` inside strings are
-filled from the peer of each run (see ``_placeholders``).
+``arr``, ``pint``, ``cat``, ``handler``, ``without``); placeholders such as
+``{port}`` inside strings are filled from the peer of each run (see
+``_placeholders``).
+
+Error handlers: ``handler(name, kind)`` is a user error handler, rendered as a
+PHP closure and as a Python function; passed to ``set_error_handler`` (a plain
+``call``), it records every diagnostic it receives (``handled`` in the step's
+record: name, errno, errstr and ``error_reporting()`` inside the handler) and
+then, by ``kind``: ``capture`` returns true, ``fallthrough`` returns false
+(PHP's standard handling follows), ``void`` returns nothing (null: handled),
+``throw`` throws ``RuntimeException(message)``.  ``last_error()`` is a step
+recording ``error_get_last()`` as ``[type, message]`` (or null).
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 __all__ = [
+    "HANDLER_KINDS",
     "PEER_KINDS",
     "Arg",
     "Arr",
@@ -21,6 +32,8 @@ __all__ = [
     "Call",
     "Cat",
     "Const",
+    "Handler",
+    "LastError",
     "Loop",
     "PInt",
     "RefArg",
@@ -30,11 +43,14 @@ __all__ = [
     "Sleep",
     "Step",
     "Var",
+    "Without",
     "arr",
     "bor",
     "call",
     "cat",
     "const",
+    "handler",
+    "last_error",
     "loop",
     "pint",
     "ref",
@@ -43,6 +59,7 @@ __all__ = [
     "setvar",
     "sleep",
     "var",
+    "without",
 ]
 
 PEER_KINDS = frozenset(
@@ -118,6 +135,28 @@ class Arr:
 
 
 @dataclass(frozen=True)
+class Without:
+    """``base & ~removed & ~...``: an error level with some types taken out
+    (``without(const("E_ALL"), const("E_WARNING"))`` is ``E_ALL & ~E_WARNING``)."""
+
+    base: Const | BitOr | int
+    removed: tuple[Const | BitOr | int, ...]
+
+
+HANDLER_KINDS = frozenset({"capture", "fallthrough", "void", "throw"})
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A user error handler (see the module docstring): the same ``name`` is the
+    same callable (PHP ``===``, Python ``is``) wherever it is used."""
+
+    name: str
+    kind: str = "capture"
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class PInt:
     """An int placeholder (``pint("port") + 65536``), resolved per run."""
 
@@ -154,6 +193,8 @@ Arg = Union[
     Arr,
     PInt,
     Cat,
+    Without,
+    Handler,
 ]
 
 
@@ -217,7 +258,16 @@ class Same:
         return "same"
 
 
-Step = Union[Call, Loop, Sleep, SetVar, Same]  # noqa: UP007 (a runtime alias on 3.10)
+@dataclass(frozen=True)
+class LastError:
+    """Records ``error_get_last()`` as ``[type, message]`` (file and line differ by side)."""
+
+    @property
+    def label(self) -> str:
+        return "error_get_last"
+
+
+Step = Union[Call, Loop, Sleep, SetVar, Same, LastError]  # noqa: UP007 (a runtime alias on 3.10)
 
 
 @dataclass(frozen=True)
@@ -233,6 +283,14 @@ class Scenario:
     # port numbers nobody chose ("127.0.0.1:41234" -> "127.0.0.1:{ephemeral}").
     mask: frozenset[str] = frozenset()
     timeout: float = 30.0
+
+    def handlers(self) -> dict[str, Handler]:
+        """Every handler the scenario uses, by name."""
+        found: dict[str, Handler] = {}
+        for step in self.steps:
+            for value in _step_values(step):
+                _collect_handlers(value, found)
+        return found
 
     def ref_names(self) -> frozenset[str]:
         names: set[str] = set()
@@ -268,6 +326,21 @@ def _collect_refs(value: Arg, names: set[str]) -> None:
             _collect_refs(item, names)
 
 
+def _collect_handlers(value: Arg, found: dict[str, Handler]) -> None:
+    if isinstance(value, Handler):
+        if found.setdefault(value.name, value) != value:
+            raise ValueError(f"handler {value.name!r} defined twice differently")
+    elif isinstance(value, list):
+        for item in value:
+            _collect_handlers(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_handlers(item, found)
+    elif isinstance(value, Arr) and value.items is not None:
+        for item in value.items:
+            _collect_handlers(item, found)
+
+
 # -- builders: the hand-writable surface ---------------------------------------
 
 
@@ -284,7 +357,7 @@ def scenario(
 ) -> Scenario:
     if peer is not None and peer not in PEER_KINDS:
         raise ValueError(f"scenario {name!r}: unknown peer kind {peer!r}")
-    return Scenario(
+    built = Scenario(
         name=name,
         steps=tuple(steps),
         peer=peer,
@@ -294,6 +367,11 @@ def scenario(
         mask=frozenset(mask),
         timeout=timeout,
     )
+    try:
+        built.handlers()
+    except ValueError as exc:
+        raise ValueError(f"scenario {name!r}: {exc}") from None
+    return built
 
 
 def call(
@@ -351,3 +429,19 @@ def pint(name: str = "port") -> PInt:
 
 def cat(*parts: str | PInt) -> Cat:
     return Cat(tuple(parts))
+
+
+def without(base: Const | BitOr | int, *removed: Const | BitOr | int) -> Without:
+    return Without(base, tuple(removed))
+
+
+def handler(name: str, kind: str = "capture", message: str = "") -> Handler:
+    if kind not in HANDLER_KINDS:
+        raise ValueError(f"handler(): unknown kind {kind!r} (one of {sorted(HANDLER_KINDS)})")
+    if not name.isidentifier():
+        raise ValueError(f"handler(): not a usable name: {name!r}")
+    return Handler(name, kind, message)
+
+
+def last_error() -> LastError:
+    return LastError()

@@ -2,7 +2,8 @@
 
 Theory of operation: a row shows what each side recorded for one step (the
 normalized record: return value or exception, diagnostics, by-reference values,
-``error_get_last()`` after ``@``, elapsed time).  Which rows differ is decided by
+``error_get_last()`` after ``@``, elapsed time, the calls of a scenario's error
+handler).  Which rows differ is decided by
 the engine's own differ, not re-computed here: a difference line ``step N ...``
 marks row N (``!``, red), an excused one ``~`` (yellow).  Differences about the
 whole script (exit status, stderr, stray output) follow the table, as do the
@@ -43,6 +44,10 @@ def _iteration(it: dict[str, Any]) -> list[str]:
         out.append(f"throws {it['exc'][0]}: {it['exc'][1]}")
     elif "ret" in it:
         out.append(show_value(it["ret"]))
+    out += [
+        f"handler {name} got {kind_name(kind)}: {message} (error_reporting {level})"
+        for name, kind, message, level in it.get("handled", [])
+    ]
     out += [f"{kind_name(kind)}: {message}" for kind, message in it.get("diag", [])]
     for field in ("refs", "arrs"):
         out += [f"${name} = {show_value(value)}" for name, value in it.get(field, {}).items()]
