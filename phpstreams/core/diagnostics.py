@@ -275,7 +275,13 @@ def silence() -> Iterator[None]:
     """PHP's ``@`` operator: diagnostics inside are recorded but not shown (an
     error handler still sees them, with ``error_reporting()`` reading 4437)."""
     token = _silenced.set(_silenced.get() + 1)
+    level = _reporting.get()
     try:
         yield
     finally:
         _silenced.reset(token)
+        # PHP (ZEND_END_SILENCE): a level changed inside @ to fatal errors only
+        # (error_reporting(0), say) is put back; any other change stays.
+        now = _reporting.get()
+        if now is not None and now != level and not now & ~_SILENCED_LEVEL:
+            _reporting.set(level)

@@ -244,6 +244,13 @@ def ini_get(option: str) -> str | Literal[False]:
 def ini_set(option: str, value: str | int | float | bool | None) -> str | Literal[False]:
     """PHP's ``ini_set()``: the old value, or False (unknown, not changeable, refused)."""
     global _socket_timeout
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("utf-8", "surrogateescape")
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        # PHP: Z_PARAM_ZVAL, then its own check, with no "X given"
+        raise TypeError(
+            "ini_set(): Argument #2 ($value) must be of type string|int|float|bool|null"
+        )
     if option == "error_reporting":
         old = diagnostics.reporting_ini()
         diagnostics.set_reporting_ini(_c_atol(_to_ini_string(value)))

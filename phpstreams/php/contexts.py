@@ -7,11 +7,12 @@ peer certificate) shows through both.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, TypeGuard
 
 from ..core.arguments import php_function
 from ..core.resources import ContextResource, Resource, php_type_name
-from ..core.stream import StreamResource, require_stream
+from ..core.stream import StreamResource
 from .signatures import STUBS
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
 _default: ContextResource | None = None
 _FORM_ERROR = 'Options should have the form ["wrappername"]["optionname"] = $value'
 _UNSET: Any = object()
+_INT_KEY = re.compile(r"-?[1-9][0-9]*|0")
 
 
 def _items(array: object) -> list[tuple[object, object]]:
@@ -42,13 +44,20 @@ def _is_array(value: object) -> bool:
     return isinstance(value, (dict, list, tuple))
 
 
+def _string_key(key: object) -> TypeGuard[str]:
+    """A key PHP keeps as a string: "0", "42", "-7" become int keys in a PHP array."""
+    return isinstance(key, str) and not (
+        _INT_KEY.fullmatch(key) is not None and -(2**63) <= int(key) < 2**63
+    )
+
+
 def _parse_options(context: ContextResource, options: object) -> None:
     """parse_context_options: string wrapper keys to arrays; int option keys are dropped."""
     for wrapper, values in _items(options):
-        if not isinstance(wrapper, str) or not _is_array(values):
+        if not _string_key(wrapper) or not _is_array(values):
             raise ValueError(_FORM_ERROR)
         for name, value in _items(values):
-            if isinstance(name, str):
+            if _string_key(name):
                 context.options.setdefault(wrapper, {})[name] = value
 
 
@@ -79,8 +88,8 @@ def _decode(function: str, value: object, name: str) -> ContextResource:
     """decode_context_param: a context, or the context of a stream (made on demand)."""
     if isinstance(value, ContextResource):
         return value
-    if isinstance(value, StreamResource):
-        stream = require_stream(function, value)
+    if isinstance(value, StreamResource) and value.stream is not None:
+        stream = value.stream
         if stream.context is None:
             stream.context = ContextResource()
         return stream.context
