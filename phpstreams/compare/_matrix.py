@@ -192,6 +192,54 @@ def _known_section(
     return out
 
 
+def _declaration(function: Any) -> str:
+    """PHP's declaration of a public function, from the argument layer's signature."""
+    signature = getattr(function, "__php_signature__", None)
+    if signature is None:
+        return "(not a PHP function)"
+    params = []
+    for p in signature.parameters:
+        text = f"{p.type} " if p.type else ""
+        text += ("&" if p.by_ref else "") + ("..." if p.variadic else "") + f"${p.name}"
+        if p.default is not None:
+            text += f" = {p.default}"
+        params.append(text)
+    returns = f": {signature.returns}" if signature.returns else ""
+    return f"{signature.name}({', '.join(params)}){returns}"
+
+
+def _arguments_section(outcomes: Sequence[Outcome]) -> list[str]:
+    """Every exported function: its PHP 8.2 declaration, as the one argument layer
+    applies it, and the scenarios of the runtime-rules groups that call it."""
+    import phpstreams
+
+    rules = [o for o in outcomes if o.name.split("/", 1)[0] in ("args", "errors", "ini")]
+    by_function = _by_function(rules)
+    names = sorted(n for n in phpstreams.__all__ if n[0].islower() and n != "silence")
+    out = [
+        "",
+        "## Argument rules, function by function",
+        "",
+        "Every function takes its arguments as PHP 8.2 does in coercive typing mode "
+        "(`phpstreams/core/arguments.py`, from php-src's stubs: `phpstreams/php/signatures.py`): "
+        "exact types pass as they are; numeric strings, bools and integral floats convert; a "
+        "fractional float or `null` for a non-nullable scalar converts with PHP's "
+        "E_DEPRECATED; anything else is PHP's TypeError; a by-reference parameter needs a "
+        "`Ref`. The scenarios of the `args`, `errors` and `ini` groups compare these rules "
+        "with PHP.",
+        "",
+        "| function | PHP 8.2 declaration | rule scenarios | ✓ |",
+        "|---|---|---|---|",
+    ]
+    for name in names:
+        members = by_function.get(name, [])
+        same = sum(o.status == "identical" for o in members)
+        shown = str(len(members)) if members else "none yet"
+        declaration = _code(_declaration(getattr(phpstreams, name)))
+        out.append(f"| `{name}` | {declaration} | {shown} | {same} |")
+    return out
+
+
 def _unexpected_section(outcomes: Sequence[Outcome]) -> list[str]:
     bad = [o for o in outcomes if o.status == "differs"]
     if not bad:
@@ -213,6 +261,7 @@ def render_matrix(
     lines = _header(info, outcomes, catalogues) + _overview(groups)
     for function, members in groups.items():
         lines += _function_section(function, members, info.php_version)
+    lines += _arguments_section(outcomes)
     lines += _unexpected_section(outcomes)
     lines += _known_section(known, outcomes, info.php_version)
     return "\n".join(lines) + "\n"
