@@ -1,7 +1,8 @@
 """``python -m phpstreams``: the command line.
 
-``demo`` runs PHP's STARTTLS flow, ported to phpstreams, against a loopback SMTP server
-it starts itself.  ``compare`` runs comparison scenarios (or a .php script and its .py
+``demo`` walks through PHP's mail ports (465 implicit TLS, 587 STARTTLS), ported to
+phpstreams, against an embedded loopback SMTP server (``--php``: real PHP beside it).
+``compare`` runs comparison scenarios (or a .php script and its .py
 port) in real PHP 8.2 and in phpstreams, side by side; ``matrix`` regenerates
 compat_matrix.md from a run of every scenario.
 """
@@ -9,18 +10,22 @@ compat_matrix.md from a run of every scenario.
 from __future__ import annotations
 
 import argparse
-import runpy
+import re
 import sys
 from pathlib import Path
 
 
-def _demo() -> int:
-    example = Path(__file__).resolve().parent.parent / "examples" / "smtp_starttls.py"
-    if not example.exists():
-        print("the demo ships in the source tree's examples/ folder", file=sys.stderr)
-        return 2
-    namespace = runpy.run_path(str(example))
-    return int(namespace["main"]())
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("phpstreams")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        found = re.search(r'^version = "([^"]+)"', pyproject.read_text(), re.M) if (
+            pyproject.exists()
+        ) else None
+        return found.group(1) if found else "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,8 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phpstreams", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--version", action="version", version=f"phpstreams {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="run the STARTTLS flow against a loopback SMTP server")
+    demo = commands.add_parser(
+        "demo", help="walk through PHP's 465/587 mail ports against a loopback SMTP server"
+    )
+    demo.add_argument("--step", action="store_true", help="wait for Enter between steps")
+    demo.add_argument("--php", action="store_true", help="run each step in real PHP beside it")
+    demo.add_argument("--no-color", action="store_true", help="plain text even on a terminal")
     add_commands(commands)
     return parser
 
@@ -40,7 +51,13 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     if args.command == "demo":
-        return _demo()
+        from phpstreams.demo import run
+
+        try:
+            return run(step=args.step, php=args.php, no_color=args.no_color)
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
     try:
         return run_command(args, sys.stdout, sys.stderr)
     except KeyboardInterrupt:
