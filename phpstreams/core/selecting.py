@@ -9,16 +9,20 @@ POLLERR, writable POLLOUT or POLLERR, exceptional POLLPRI -- the sets Linux's
 select() reports -- and the count returned is the number of descriptors ready
 in each set, summed, as select() counts them. The arrays are mutated in place to
 keep only their ready entries, in order (a dict keeps its keys, as PHP keeps them).
+A signal interrupting the poll (its handler returned) fails the call as select()
+fails PHP's: a warning naming the highest descriptor, false, the arrays as given.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from ..transport.net import SELECT_EXCEPT as _EXCEPT
 from ..transport.net import SELECT_READ as _READ
 from ..transport.net import SELECT_WRITE as _WRITE
 from ..transport.net import poll_many
+from .diagnostics import warning
+from .errors import strerror
 from .sockops import PLAIN
 from .stream import StreamResource
 from .timeouts import select_wait_ms
@@ -73,8 +77,9 @@ def select_streams(
     except_: StreamArray,
     seconds: int | None,
     microseconds: int | None,
-) -> int:
-    """stream_select: the arrays are mutated in place; None stands for null."""
+) -> int | Literal[False]:
+    """stream_select: the arrays are mutated in place; None stands for null;
+    False when select() itself failed (warned)."""
     # PHP: a bad entry throws a TypeError but the call goes on without it; an
     # exception thrown later (here, the ValueError) chains it as its previous one.
     errors: list[str] = []
@@ -86,7 +91,17 @@ def select_streams(
     timeout_ms = select_wait_ms(seconds, microseconds)
 
     # PHP: data in a read stream's own buffer counts as readable, and wins alone.
-    count = _select(read, write, except_, sets, timeout_ms)
+    try:
+        count = _select(read, write, except_, sets, timeout_ms)
+    except OSError as exc:
+        # PHP: select() failed (a signal whose handler returned: EINTR): a
+        # warning naming the highest descriptor, false, the arrays untouched
+        if errors:
+            raise TypeError(errors[0]) from None
+        code = exc.errno or 0
+        max_fd = max(fd for entries in sets for _, _, fd in entries)
+        warning(f"stream_select(): Unable to select [{code}]: {strerror(code)} (max_fd={max_fd})")
+        return False
     if errors:
         # PHP: the arrays are rewritten, then the pending TypeError is thrown
         raise TypeError(errors[0])

@@ -15,7 +15,9 @@ TypeError for it.
 
 from __future__ import annotations
 
+import atexit
 import errno
+import weakref
 from typing import TYPE_CHECKING, Any, Protocol, final
 
 from ..transport.socket import READABLE
@@ -291,10 +293,12 @@ class Stream(ReadBuffer):
 
     def close(self) -> None:
         transport, self.transport = self.transport, None
-        if self.tls is not None:
-            self.tls.close()
-        if transport is not None:
-            transport.close()
+        try:
+            if self.tls is not None:
+                self.tls.close()
+        finally:  # the socket is closed whatever the TLS layer's close did
+            if transport is not None:
+                transport.close()
 
     def meta_data(self) -> dict[str, Any]:
         """stream_get_meta_data() for a socket stream, keys in PHP's order."""
@@ -325,6 +329,13 @@ class StreamResource(Resource):
         super().__init__()
         self.stream: Stream | None = stream
         self.persistent_key = persistent_key
+        # PHP frees a resource when its last reference goes: so is its stream
+        # closed, here by a finalizer that holds the stream. Not __del__: a
+        # resource dropped in a reference cycle would take its stream and sockets
+        # into the cycle, whose finalizers run in any order (an unclosed-socket
+        # ResourceWarning). A persistent stream is held by the pool meanwhile.
+        weakref.finalize(self, _close_quietly, stream).atexit = False
+        _live.add(self)
 
     @property
     def _type(self) -> str:
@@ -332,11 +343,40 @@ class StreamResource(Resource):
             return "Unknown"
         return "persistent stream" if self.persistent_key is not None else "stream"
 
-    def __del__(self) -> None:
-        # PHP frees a resource when its last reference goes; a persistent one lives on.
-        stream = getattr(self, "stream", None)
-        if stream is not None and self.persistent_key is None:
-            stream.close()
+
+def _close_quietly(stream: Stream) -> None:
+    """Close a stream nobody can fclose any more (closing twice does nothing).
+    Silent: a stream freed while the interpreter tears its modules down may fail
+    its TLS close, but its sockets are closed all the same."""
+    try:
+        stream.close()
+    except Exception:  # a finalizer must not raise
+        pass
+
+
+_live: weakref.WeakSet[StreamResource] = weakref.WeakSet()
+
+
+def close_at_exit() -> None:
+    """PHP's end of request and shutdown: every stream still open is closed, the
+    persistent ones too, TLS with its close_notify -- while every module is whole
+    (an atexit handler registered at import: it runs after those registered
+    later, before the interpreter wipes the modules' globals)."""
+    for _ in range(3):  # a thread may open a stream meanwhile: take the set again
+        try:
+            resources = list(_live)
+        except RuntimeError:
+            continue
+        break
+    else:
+        return
+    for resource in resources:
+        stream, resource.stream = resource.stream, None
+        if stream is not None:
+            _close_quietly(stream)
+
+
+atexit.register(close_at_exit)
 
 
 def require_stream(function: str, stream: object) -> Stream:
@@ -344,6 +384,8 @@ def require_stream(function: str, stream: object) -> Stream:
     if isinstance(stream, StreamResource):
         if stream.stream is not None:
             return stream.stream
+        raise TypeError(f"{function}(): supplied resource is not a valid stream resource")
+    if isinstance(stream, Resource):  # a context, say: a resource, but no stream
         raise TypeError(f"{function}(): supplied resource is not a valid stream resource")
     given = php_type_name(stream)
     raise TypeError(f"{function}(): Argument #1 ($stream) must be of type resource, {given} given")

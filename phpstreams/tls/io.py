@@ -17,6 +17,8 @@ import ssl
 import time
 from typing import TYPE_CHECKING
 
+from ..core.diagnostics import warning_here
+from ..core.errors import strerror
 from ..transport import openssl as _openssl
 from ..transport.socket import EXCEPTIONAL, READABLE, WRITABLE
 from .errors import report_ssl_error
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["TLS_OPS", "TLSOps"]
 
 _TCP_CLOSE = 7  # tcp_info.tcpi_state of a connection the peer reset
+_RECORD = 16384  # a TLS record's most plaintext (SSL3_RT_MAX_PLAIN_LENGTH)
 
 
 def _was_reset(sock: socket.socket) -> bool:
@@ -57,32 +60,48 @@ class TLSOps:
                 stream.timed_out = True
                 return None
             want = 0
+            pending = 0
             try:
                 if data is None:
                     received = tls.recv(size)
                     if not received:
                         stream.eof = True
                     return received
+                # The errno a failed SSL_write would give PHP: Python's ssl loses
+                # it (an SSLEOFError), and the send consumes it (SO_ERROR), so it
+                # is read first -- the reset the kernel holds since the peer's RST.
+                # (After a protocol error OpenSSL fails without a system call.)
+                if not state.failed:
+                    pending = tls.socket_error()
                 return tls.send(data)
             except ssl.SSLWantReadError:
                 want = READABLE
             except ssl.SSLWantWriteError:
                 want = WRITABLE | EXCEPTIONAL
             except (ssl.SSLZeroReturnError, ssl.SSLEOFError) as exc:
-                # With SSL_OP_IGNORE_UNEXPECTED_EOF a FIN is a clean close; an
-                # "EOF" error is a failed system call whose errno Python loses:
-                # a reset connection is the case PHP reports (strerror of it),
-                # on the read, then as a broken pipe on the next write.
+                # With SSL_OP_IGNORE_UNEXPECTED_EOF a FIN is a clean close (and
+                # once one was read, a failed write is SSL_ERROR_ZERO_RETURN too:
+                # no warning); an "EOF" error is a failed system call whose errno
+                # Python loses: PHP warns with its strerror. A read fails so on a
+                # reset connection; a write with the pending error, else EPIPE.
+                # After a protocol error OpenSSL fails at once, without a system
+                # call: PHP's errno is still the 0 it set then ("SSL: Success").
                 if data is None:
-                    if isinstance(exc, ssl.SSLEOFError) and _was_reset(tls.sslsock):
-                        state.reset = True
-                        report_ssl_error(OSError(errno.ECONNRESET, ""))
+                    if isinstance(exc, ssl.SSLEOFError):
+                        if state.failed:
+                            warning_here(f"SSL: {strerror(0)}")
+                        elif _was_reset(tls.sslsock):
+                            state.reset = True
+                            report_ssl_error(OSError(errno.ECONNRESET, ""))
                     stream.eof = not tls.pending()
                     return b""
-                if state.reset:
-                    report_ssl_error(OSError(errno.EPIPE, ""))
+                if isinstance(exc, ssl.SSLEOFError):
+                    code = 0 if state.failed else pending or errno.EPIPE
+                    warning_here(f"SSL: {strerror(code)}")
                 return 0
             except OSError as exc:
+                if isinstance(exc, ssl.SSLError):
+                    state.failed = True  # SSL_ERROR_SSL: the connection is in error
                 report_ssl_error(exc)
                 if data is None:
                     stream.eof = not tls.pending()
@@ -98,10 +117,13 @@ class TLSOps:
         return result
 
     def write(self, stream: Stream, data: bytes) -> tuple[int, int]:
+        """PHP's SSL_write has SSL_MODE_ENABLE_PARTIAL_WRITE: each call writes one
+        record and says so; Python's has not, so one record's worth is handed to
+        it at a time -- the count written before a failure stays known."""
         written = 0
         view = memoryview(data)
         while written < len(data):
-            result = self._io(stream, bytes(view[written:]), 0)
+            result = self._io(stream, bytes(view[written : written + _RECORD]), 0)
             if not isinstance(result, int) or result <= 0:
                 break
             written += result
@@ -122,4 +144,3 @@ class TLSOps:
 
 
 TLS_OPS = TLSOps()
-

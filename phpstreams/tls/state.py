@@ -22,6 +22,7 @@ class TLSState:
     options: dict[str, Any]
     active: bool = False
     reset: bool = False  # a read saw the peer reset the connection
+    failed: bool = False  # an SSL_ERROR_SSL (protocol error): OpenSSL refuses further I/O
 
     def meta(self) -> dict[str, Any]:
         """stream_get_meta_data()["crypto"]."""
@@ -29,9 +30,14 @@ class TLSState:
         alpn = extra.pop("alpn_protocol")
         return extra | ({"alpn_protocol": alpn} if alpn else {})
 
-    def close(self) -> None:
-        """fclose(): close_notify first when TLS is active (php_openssl_sockop_close)."""
-        if self.active:
-            _openssl.shutdown_once(self.transport.sslsock)
-            self.active = False
-        self.transport.close()
+    def close(self, _shutdown: Any = _openssl.shutdown_once) -> None:
+        """fclose(): close_notify first when TLS is active (php_openssl_sockop_close).
+
+        The descriptor is closed even if the close_notify fails (a stream freed
+        while the interpreter exits: ``_shutdown`` is bound here for that)."""
+        try:
+            if self.active:
+                self.active = False
+                _shutdown(self.transport.sslsock)
+        finally:
+            self.transport.close()

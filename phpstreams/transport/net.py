@@ -12,13 +12,17 @@ as ``connect()`` reports EINPROGRESS.
 from __future__ import annotations
 
 import _socket
+import array
+import ctypes
 import errno
 import os
 import select
 import socket
+import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from itertools import chain, compress
+from typing import Any, cast
 
 __all__ = [
     "SELECT_EXCEPT",
@@ -34,6 +38,7 @@ __all__ = [
     "poll_many",
     "resolve",
     "wait_fd",
+    "wait_fd_restarting",
     "wait_nothing",
 ]
 
@@ -64,19 +69,85 @@ class Deadline:
 
 
 def wait_fd(fd: int, events: int, timeout_ms: int) -> int:
-    """poll() one descriptor; returns the events seen, 0 on timeout."""
+    """poll() one descriptor; returns the events seen, 0 on timeout.
+
+    A signal whose handler returns resumes the wait for the time left (PEP 475),
+    as PHP's TLS and connect loops do."""
     poller = select.poll()
     poller.register(fd, events)
     ready = poller.poll(timeout_ms)
     return ready[0][1] if ready else 0
 
 
+def _libc_poll() -> Callable[[int, int, int], int] | None:
+    """libc's poll(), called directly: unlike ``select.poll`` (PEP 475) it returns
+    -1/EINTR when a signal interrupts it, as PHP's php_poll2 sees it; None if
+    this libc cannot be loaded, or with ``PHPSTREAMS_NO_CTYPES=1`` (then a signal
+    is not seen: select.poll retries)."""
+    if os.environ.get("PHPSTREAMS_NO_CTYPES", "") not in ("", "0"):
+        return None
+    try:
+        func = ctypes.CDLL(None, use_errno=True).poll
+    except (OSError, AttributeError, TypeError):
+        return None
+    func.argtypes = (ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int)
+    func.restype = ctypes.c_int
+    return cast("Callable[[int, int, int], int]", func)
+
+
+_poll = _libc_poll()
+# struct pollfd {int fd; short events; short revents;} as two C ints: the second
+# one holds events in the short that comes first in memory, revents in the other.
+_LITTLE = sys.byteorder == "little"
+
+
+def _interrupted() -> OSError:
+    code = ctypes.get_errno()
+    return OSError(code, os.strerror(code))  # InterruptedError for EINTR
+
+
 def poll_many(interest: dict[int, int], timeout_ms: int) -> dict[int, int]:
-    """poll() many descriptors (fd -> events); returns fd -> events seen."""
-    poller = select.poll()
-    for fd, events in interest.items():
-        poller.register(fd, events)
-    return dict(poller.poll(timeout_ms))
+    """ONE poll() of many descriptors (fd -> events); returns fd -> events seen.
+
+    A signal interrupting a poll that waits raises ``InterruptedError`` (EINTR;
+    its Python handler runs after), as PHP's select() fails then. A poll that
+    does not wait (0 ms) cannot be interrupted: select.poll does it, faster."""
+    if timeout_ms == 0 or _poll is None:
+        poller = select.poll()
+        for fd, events in interest.items():
+            poller.register(fd, events)
+        return dict(poller.poll(timeout_ms))
+    if _LITTLE:
+        pollfds = array.array("i", chain.from_iterable(interest.items()))
+    else:
+        pollfds = array.array("i", [v for fd, e in interest.items() for v in (fd, e << 16)])
+    ready = _poll(pollfds.buffer_info()[0], len(interest), timeout_ms)
+    if ready < 0:
+        raise _interrupted()
+    if ready == 0:
+        return {}
+    revents = memoryview(pollfds).cast("B").cast("h")[3::4].tolist()
+    return dict(compress(zip(pollfds[0::2], revents, strict=True), revents))
+
+
+def wait_fd_restarting(fd: int, events: int, timeout_ms: int) -> int:
+    """php_sock_stream_wait_for_data and php_sockop_write's wait: poll() one
+    descriptor; interrupted by a signal (whose handler returned), wait again for
+    the WHOLE timeout. Returns the events seen, 0 on timeout."""
+    if timeout_ms == 0 or _poll is None:
+        return wait_fd(fd, events, timeout_ms)
+    pollfd = array.array("i", (fd, events if _LITTLE else events << 16))
+    address = pollfd.buffer_info()[0]
+    while True:
+        ready = _poll(address, 1, timeout_ms)
+        if ready > 0:
+            word = pollfd[1]
+            return (word >> 16 if _LITTLE else word) & 0xFFFF
+        if ready == 0:
+            return 0
+        exc = _interrupted()
+        if not isinstance(exc, InterruptedError):
+            raise exc
 
 
 def wait_nothing(timeout_ms: int) -> None:
@@ -245,8 +316,10 @@ def bind_unix(path: bytes, socktype: int) -> socket.socket:
 
 
 def accept(sock: socket.socket, timeout_ms: int) -> tuple[socket.socket, SockAddr]:
-    """php-src main/network.c: php_network_accept_incoming -- poll, then accept."""
-    if not wait_fd(sock.fileno(), select.POLLIN, timeout_ms):
+    """php-src main/network.c: php_network_accept_incoming -- poll, then accept.
+    A signal interrupting the poll raises ``InterruptedError``, as PHP fails then."""
+    fd = sock.fileno()
+    if not poll_many({fd: select.POLLIN}, timeout_ms).get(fd, 0):
         raise TimeoutError(errno.ETIMEDOUT, _strerror(errno.ETIMEDOUT))
     fd, addr = sock._accept()  # type: ignore[attr-defined]
     client = socket.socket(sock.family, sock.type, sock.proto, fileno=fd)

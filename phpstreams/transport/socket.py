@@ -20,7 +20,7 @@ import socket
 import ssl
 from typing import Any
 
-from .net import wait_fd
+from .net import wait_fd, wait_fd_restarting
 
 __all__ = ["EXCEPTIONAL", "READABLE", "WRITABLE", "SocketTransport", "TLSTransport"]
 
@@ -57,8 +57,10 @@ class SocketTransport:
         return self.sock.send(data, _DONTWAIT)
 
     def wait(self, events: int, timeout_ms: int) -> int:
-        """poll() for ``events`` (READABLE, WRITABLE); -1 waits forever; 0 on timeout."""
-        return wait_fd(self.sock.fileno(), events, timeout_ms)
+        """poll() for ``events`` (READABLE, WRITABLE); -1 waits forever; 0 on timeout.
+        A signal (its handler returned) starts the wait again, for the whole
+        timeout: PHP's plain socket reads and writes wait so."""
+        return wait_fd_restarting(self.sock.fileno(), events, timeout_ms)
 
     def alive(self) -> bool:
         """Not closed by the peer: unreadable, or readable with a byte to peek."""
@@ -132,11 +134,12 @@ class SocketTransport:
 class TLSTransport:
     """A TLS session over a :class:`SocketTransport`; I/O never waits."""
 
-    __slots__ = ("plain", "sslsock")
+    __slots__ = ("plain", "sslsock", "version")
 
     def __init__(self, sslsock: ssl.SSLSocket, plain: SocketTransport) -> None:
         self.sslsock = sslsock
         self.plain = plain
+        self.version: str | None = None  # the protocol, once the handshake is done
 
     def fileno(self) -> int:
         return self.sslsock.fileno()
@@ -144,6 +147,7 @@ class TLSTransport:
     def handshake(self) -> None:
         """One step of the handshake: raises SSLWantReadError/SSLWantWriteError to go on."""
         self.sslsock.do_handshake()
+        self.version = self.sslsock.version()
 
     def recv(self, size: int) -> bytes:
         return self.sslsock.recv(size)
@@ -154,6 +158,14 @@ class TLSTransport:
     def pending(self) -> int:
         """Decrypted bytes OpenSSL holds that no recv() has taken yet."""
         return self.sslsock.pending()
+
+    def socket_error(self) -> int:
+        """SO_ERROR: the error the kernel holds for the next system call (a
+        reset: ECONNRESET), cleared by reading it; 0 if none."""
+        try:
+            return int(self.sslsock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+        except OSError:
+            return 0
 
     def wait(self, events: int, timeout_ms: int) -> int:
         return wait_fd(self.sslsock.fileno(), events, timeout_ms)
@@ -168,7 +180,8 @@ class TLSTransport:
         """The session's protocol, cipher (name, bits, version) and ALPN protocol."""
         cipher = self.sslsock.cipher() or ("", "", 0)
         return {
-            "protocol": self.sslsock.version() or "UNKNOWN",
+            # after a fatal error Python says None; OpenSSL (and PHP) still the version
+            "protocol": self.sslsock.version() or self.version or "UNKNOWN",
             "cipher_name": cipher[0],
             "cipher_bits": cipher[2],
             "cipher_version": cipher[1],

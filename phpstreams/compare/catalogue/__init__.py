@@ -1,7 +1,7 @@
 """Scenario catalogues: lists of scenarios, each pinning one PHP behaviour.
 
 Every catalogue module (``core``, ``io``, ``tls``, ``phpt``, ``args``, ``errors``,
-``ini``) exports ``SCENARIOS``.
+``ini``, ``faults``) exports ``SCENARIOS``.
 :func:`load` gathers the ones present, lazily, so importing one catalogue never
 imports the others: a module that does not exist is simply absent, while one that
 exists but fails to import (or repeats a scenario name) is reported in
@@ -20,7 +20,7 @@ from .._scenario import Scenario
 
 __all__ = ["CATALOGUE_MODULES", "Registry", "load"]
 
-CATALOGUE_MODULES = ("core", "io", "tls", "phpt", "args", "errors", "ini")
+CATALOGUE_MODULES = ("core", "io", "tls", "phpt", "args", "errors", "ini", "faults")
 _GLOB = frozenset("*?[")
 
 

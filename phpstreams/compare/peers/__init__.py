@@ -11,5 +11,6 @@ import ``.._peers``:
 * ``_tls``: :class:`~._tls.TLSPeer` (a peer with the certificates) and ``tls_none``;
 * ``_tls_servers``: the TLS servers, STARTTLS and the handshake troublemakers;
 * ``_tls_clients``: clients for the scenario's own TLS servers;
-* ``_external``: ``openssl s_server`` and ``aiosmtpd``.
+* ``_external``: ``openssl s_server`` and ``aiosmtpd``;
+* ``_faults``: peers that fail on purpose (resets, garbage, hang-ups, drips).
 """
