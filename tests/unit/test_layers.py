@@ -141,3 +141,20 @@ def test_modules_are_small() -> None:
             continue  # scenario data, split by group instead
         lines = len(path.read_text().splitlines())
         assert lines <= MAX_LINES, f"{module_name(path)} has {lines} lines"
+
+
+def test_exports_are_the_facades() -> None:
+    """The static __all__ lists (top level and php/) are exactly the facade modules'."""
+    import importlib
+
+    import phpstreams
+    import phpstreams.php as php
+
+    names: set[str] = set()
+    for path in sorted((PACKAGE / "php").glob("*.py")):
+        if path.stem in ("__init__", "signatures"):
+            continue
+        names |= set(importlib.import_module(f"phpstreams.php.{path.stem}").__all__)
+    assert set(php.__all__) == names
+    assert set(phpstreams.__all__) == names
+    assert all(getattr(phpstreams, n) is getattr(php, n) for n in names)
