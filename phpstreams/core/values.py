@@ -13,7 +13,6 @@ __all__ = [
     "php_int",
     "php_truthy",
     "php_type_name",
-    "to_bytes",
 ]
 
 
@@ -50,13 +49,6 @@ def php_float_str(value: float, precision: int = 14) -> str:
     if len(digits) <= decpt:
         return f"{sign}{digits}{'0' * (decpt - len(digits))}"
     return f"{sign}{digits[:decpt]}.{digits[decpt:]}"
-
-
-def to_bytes(data: bytes | bytearray | memoryview | str) -> bytes:
-    """Data to write: a ``str`` is UTF-8, as a PHP source literal would be."""
-    if isinstance(data, str):
-        return data.encode("utf-8", "surrogateescape")
-    return bytes(data)
 
 
 def php_truthy(value: object) -> bool:

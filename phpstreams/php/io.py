@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ..core import persistent as pool
 from ..core.arguments import php_function
@@ -13,7 +13,6 @@ from ..core.readbuffer import CHUNK_SIZE
 from ..core.ref import Ref, assign
 from ..core.stream import StreamResource, require_stream
 from ..core.timeouts import stream_timeout
-from ..core.values import to_bytes
 from .constants import STREAM_OOB, STREAM_PEEK, STREAM_SHUT_RD, STREAM_SHUT_RDWR, STREAM_SHUT_WR
 from .signatures import STUBS
 
@@ -83,7 +82,7 @@ def feof(stream: StreamResource) -> bool:
 def _write(
     function: str, stream: StreamResource, data: Data, length: int | None
 ) -> int | Literal[False]:
-    payload = to_bytes(data)
+    payload = cast(bytes, data)  # the argument layer delivers $data as bytes
     if length is not None:
         payload = payload[: max(0, length)]
     if not payload:
@@ -185,7 +184,7 @@ def stream_get_line(
             "stream_get_line(): Argument #2 ($length) must be greater than or equal to 0"
         )
     s = require_stream("stream_get_line", stream)
-    record = s.get_record(length or CHUNK_SIZE, to_bytes(ending))
+    record = s.get_record(length or CHUNK_SIZE, cast(bytes, ending))
     return False if record is None else record
 
 
@@ -241,7 +240,7 @@ def stream_socket_sendto(
         if target is None:
             return False
     try:
-        return s.send_raw(to_bytes(data), bool(flags & STREAM_OOB), target)
+        return s.send_raw(cast(bytes, data), bool(flags & STREAM_OOB), target)
     except OSError as exc:
         code = exc.errno or 0
     # PHP: the message ends with a newline, and the result is -1

@@ -60,15 +60,14 @@ class SocketTransport:
         """poll() for ``events`` (READABLE, WRITABLE); -1 waits forever; 0 on timeout.
         A signal (its handler returned) starts the wait again, for the whole
         timeout: PHP's plain socket reads and writes wait so."""
-        return wait_fd_restarting(self.sock.fileno(), events, timeout_ms)
+        return wait_fd_restarting(self.fd, events, timeout_ms)
 
     def alive(self) -> bool:
         """Not closed by the peer: unreadable, or readable with a byte to peek."""
-        sock = self.sock
-        if not wait_fd(sock.fileno(), READABLE, 0):
+        if not wait_fd(self.fd, READABLE, 0):
             return True
         try:
-            data = sock.recv(1, _PEEK | _DONTWAIT)
+            data = self.sock.recv(1, _PEEK | _DONTWAIT)
         except OSError as exc:
             return exc.errno in _NOTHING_YET
         return bool(data)
