@@ -6,9 +6,8 @@ that starts it; this module imports all of them, so by the time
 :func:`start_peer` looks a kind up, every kind is in the one registry.  The
 peer modules never import this one (no import cycle).
 
-``TLS_PEER_KINDS`` is every kind registered as a TLS peer; ``scenario()``
-accepts only the engine's own kinds (``_scenario.PEER_KINDS``), so the
-catalogues set the others on their scenarios themselves.  The constants the
+``TLS_PEER_KINDS`` is every kind registered as a TLS peer; the catalogue
+loader checks every scenario's peer against ``REGISTERED_KINDS``.  The constants the
 catalogues quote (``LINES``, ``SENDER_PAYLOAD``, ``SINK_BYTES``, ``SNI_NAMES``...)
 are re-exported here.
 """

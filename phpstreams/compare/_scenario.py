@@ -355,8 +355,6 @@ def scenario(
     mask: Sequence[str] = (),
     timeout: float = 30.0,
 ) -> Scenario:
-    if peer is not None and peer not in PEER_KINDS:
-        raise ValueError(f"scenario {name!r}: unknown peer kind {peer!r}")
     built = Scenario(
         name=name,
         steps=tuple(steps),

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
+from .._peers import REGISTERED_KINDS
 from .._scenario import Scenario
 
 __all__ = ["CATALOGUE_MODULES", "Registry", "load"]
@@ -76,6 +77,9 @@ def _import(name: str) -> tuple[tuple[Scenario, ...] | None, str | None]:
         isinstance(sc, Scenario) for sc in scenarios
     ):
         return None, "SCENARIOS is not a list of scenarios"
+    for sc in scenarios:
+        if sc.peer is not None and sc.peer not in REGISTERED_KINDS:
+            return None, f"scenario {sc.name!r}: unknown peer kind {sc.peer!r}"
     return tuple(scenarios), None
 
 

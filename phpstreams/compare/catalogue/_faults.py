@@ -11,10 +11,8 @@ real PHP by tests/loopback/test_faults.py; the unix socket version is here.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
-from .._peers import REGISTERED_KINDS
 from .._scenario import Arg, Scenario, Step, call, const, scenario, sleep, var
 from ..peers._faults import GO, UNIX_BIG_WRITE
 from ._helpers import E, S, ssc
@@ -31,11 +29,8 @@ def _scenario(
     name: str, *, peer: str, doc: str, steps: Sequence[Step], tls: bool = False
 ) -> Scenario:
     """``scenario(...)`` with a fault peer kind (set on the built scenario)."""
-    if peer not in REGISTERED_KINDS:
-        raise ValueError(f"scenario {name!r}: unknown peer kind {peer!r}")
     tags = ("faults", "tls", "io") if tls else ("faults", "io")
-    built = scenario(name, peer=None, doc=doc, steps=steps, tags=tags, timeout=30.0)
-    return dataclasses.replace(built, peer=peer)
+    return scenario(name, peer=peer, doc=doc, steps=steps, tags=tags, timeout=30.0)
 
 
 def tcp() -> Step:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
-from .._scenario import PEER_KINDS, Arg, Scenario, Step, call, const, scenario, var
+from .._scenario import Arg, Scenario, Step, call, const, scenario, var
 from ._helpers import ssc
 
 __all__ = [
-    "EXTRA_PEERS",
     "FP",
     "io_scenario",
     "meta",
@@ -23,10 +21,6 @@ __all__ = [
 
 FP = var("fp")
 
-# Peer kinds added to peers/_plain.py for this catalogue; the scenario builder only
-# knows the engine's original kinds, so these are set on the built scenario.
-EXTRA_PEERS = frozenset({"partial", "close", "bulk", "reset"})
-
 
 def io_scenario(
     name: str,
@@ -39,11 +33,10 @@ def io_scenario(
     mask: Sequence[str] = (),
     timeout: float = 20.0,
 ) -> Scenario:
-    """``scenario(...)`` that also accepts the peer kinds of ``EXTRA_PEERS``."""
-    extra = peer in EXTRA_PEERS and peer not in PEER_KINDS
-    built = scenario(
+    """``scenario(...)`` with the io catalogue's tag."""
+    return scenario(
         name,
-        peer=None if extra else peer,
+        peer=peer,
         doc=doc,
         steps=steps,
         tags=("io", *tags) if "io" not in tags else tags,
@@ -51,7 +44,6 @@ def io_scenario(
         mask=mask,
         timeout=timeout,
     )
-    return dataclasses.replace(built, peer=peer) if extra else built
 
 
 def tcp(*rest: Arg, timed: bool = False) -> Step:

@@ -16,11 +16,10 @@ Which P0 rows existing scenarios already pin, and why, is in
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
-from .._peers import SENDER_PAYLOAD, TLS_PEER_KINDS
-from .._scenario import PEER_KINDS, Arg, Scenario, Step, call, const, ref, scenario, var
+from .._peers import SENDER_PAYLOAD
+from .._scenario import Arg, Scenario, Step, call, const, ref, scenario, var
 
 __all__ = [
     "BIND",
@@ -30,7 +29,6 @@ __all__ = [
     "LOOP_DATA",
     "NET",
     "OPENSSL",
-    "PHPT_PEERS",
     "STREAMS",
     "E",
     "S",
@@ -42,11 +40,6 @@ __all__ = [
     "remote",
     "server",
 ]
-
-# Peer kinds added to peers/_plain.py for these scenarios (scenario() knows only the engine's own).
-PHPT_PEERS = frozenset(
-    {"free_port", "tcp_sender", "udp_sender", "unix_sender", "gh11418", "gh13860"}
-)
 
 NET = "ext/standard/tests/network"
 STREAMS = "ext/standard/tests/streams"
@@ -74,17 +67,15 @@ def phpt(
 ) -> Scenario:
     """``phpt/<name>``, its doc naming the php-src file.
 
-    ``peer`` may be an engine kind, a ``PHPT_PEERS`` kind or a TLS kind (``TLS_PEER_KINDS``).
+    ``peer`` is any registered kind (the phpt ones are in ``peers/_plain.py``, TLS ones in
+    ``peers/_tls*``).
 
     ``default_socket_timeout`` is 3 unless ``ini`` says otherwise: a read or accept
     that PHP completes at once then cannot stall a broken run for PHP's 60 s.
     """
-    extra = peer is not None and peer not in PEER_KINDS
-    if extra and peer not in PHPT_PEERS | TLS_PEER_KINDS:
-        raise ValueError(f"phpt/{name}: unknown peer kind {peer!r}")
-    built = scenario(
+    return scenario(
         f"phpt/{name}",
-        peer=None if extra else peer,
+        peer=peer,
         doc=f"{path}: {doc}",
         steps=steps,
         tags=("phpt", *tags),
@@ -92,7 +83,6 @@ def phpt(
         mask=mask,
         timeout=timeout,
     )
-    return dataclasses.replace(built, peer=peer) if extra else built
 
 
 def server(address: str, *rest: Arg, name: str = "server") -> Step:

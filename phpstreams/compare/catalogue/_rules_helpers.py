@@ -11,11 +11,9 @@ row of its own.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
 
-from .._peers import TLS_PEER_KINDS
-from .._scenario import PEER_KINDS, Arg, Scenario, Step, call, const, scenario, var
+from .._scenario import Arg, Scenario, Step, call, const, scenario, var
 from ._helpers import E, S, ssc
 
 __all__ = [
@@ -35,9 +33,6 @@ FP = var("fp")
 SRV = var("srv")
 CTX = var("ctx")
 
-# Peer kinds the engine's scenario() does not list (registered by the peer modules).
-_EXTRA_PEERS = frozenset({"partial", "close", "bulk", "reset", "free_port"}) | TLS_PEER_KINDS
-
 # What a stream parameter gets instead of a stream: false and null (the usual
 # results of a failed call), and an int, a string and an array.
 NOT_STREAMS: tuple[Arg, ...] = (False, None, 0, "fp", [])
@@ -54,11 +49,10 @@ def rule_scenario(
     mask: Sequence[str] = (),
     timeout: float = 20.0,
 ) -> Scenario:
-    """``scenario(...)`` that also accepts the extra peer kinds (``close``, TLS peers...)."""
-    extra = peer in _EXTRA_PEERS and peer not in PEER_KINDS
-    built = scenario(
+    """``scenario(...)`` with the defaults of the runtime-rules catalogues."""
+    return scenario(
         name,
-        peer=None if extra else peer,
+        peer=peer,
         doc=doc,
         steps=steps,
         tags=tags,
@@ -66,7 +60,6 @@ def rule_scenario(
         mask=mask,
         timeout=timeout,
     )
-    return dataclasses.replace(built, peer=peer) if extra else built
 
 
 def vals(*values: Arg) -> tuple[Arg, ...]:

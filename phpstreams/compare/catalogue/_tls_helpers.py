@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from .._peers import TLS_PEER_KINDS
-from .._scenario import PEER_KINDS, Arg, Scenario, Step, call, const, ref, scenario, var
+from .._scenario import Arg, Scenario, Step, call, const, ref, scenario, var
 
 __all__ = [
     "CTX",
@@ -41,11 +39,10 @@ def tls_scenario(
     mask: Sequence[str] = (),
     timeout: float = 20.0,
 ) -> Scenario:
-    """``scenario(...)`` that also accepts the TLS peer kinds (``peers/_tls*``)."""
-    extra = peer in TLS_PEER_KINDS and peer not in PEER_KINDS
-    built = scenario(
+    """``scenario(...)`` tagged ``tls`` (the TLS peer kinds are in ``peers/_tls*``)."""
+    return scenario(
         name,
-        peer=None if extra else peer,
+        peer=peer,
         doc=doc,
         steps=steps,
         tags=("tls", *tags),
@@ -53,7 +50,6 @@ def tls_scenario(
         mask=mask,
         timeout=timeout,
     )
-    return dataclasses.replace(built, peer=peer) if extra else built
 
 
 def context(ssl: dict[str, Any] | None = None, **wrappers: dict[str, Any]) -> Step:
