@@ -1,7 +1,8 @@
 """Scenario catalogues: lists of scenarios, each pinning one PHP behaviour.
 
 Every catalogue module (``core``, ``io``, ``tls``, ``phpt``, ``args``, ``errors``,
-``ini``, ``faults``) exports ``SCENARIOS``.
+``ini``, ``faults``, ``files``, ``filters``, ``formats``, ``extsockets``,
+``reliability``) exports ``SCENARIOS``.
 :func:`load` gathers the ones present, lazily, so importing one catalogue never
 imports the others: a module that does not exist is simply absent, while one that
 exists but fails to import (or repeats a scenario name) is reported in
@@ -21,7 +22,21 @@ from .._scenario import Scenario
 
 __all__ = ["CATALOGUE_MODULES", "Registry", "load"]
 
-CATALOGUE_MODULES = ("core", "io", "tls", "phpt", "args", "errors", "ini", "faults")
+CATALOGUE_MODULES = (
+    "core",
+    "io",
+    "tls",
+    "phpt",
+    "args",
+    "errors",
+    "ini",
+    "faults",
+    "files",
+    "filters",
+    "formats",
+    "extsockets",
+    "reliability",
+)
 _GLOB = frozenset("*?[")
 
 
