@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
-from . import diagnostics
+from . import diagnostics, trace
 from .coercion import (
     REFERENCE_HINT,
     ArgumentCountError,
@@ -489,6 +489,8 @@ def php_function(
         functools.update_wrapper(wrapper, function)
         wrapper.__php_signature__ = signature
         wrapper.__php_source__ = source
+        if trace.ENABLED:  # PHPSTREAMS_TRACE: decided here, once; off, the wrapper is as above
+            return trace.traced(signature, wrapper)  # type: ignore[no-any-return]
         return wrapper  # type: ignore[no-any-return]
 
     return decorate

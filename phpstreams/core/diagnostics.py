@@ -115,6 +115,9 @@ _pending: contextvars.ContextVar[BaseException | None] = contextvars.ContextVar(
 # ContextVar look-up in the common case.
 pending_count = 0
 _pending_lock = threading.Lock()
+# The tracer's list of (type, message) for the PHP call being traced (core/trace.py);
+# None when nothing is traced.
+tap: list[tuple[int, str]] | None = None
 
 
 def _inside(filename: str) -> bool:
@@ -155,6 +158,8 @@ def emit(error_type: int, message: str) -> None:
     global pending_count
     if pending_count and _pending.get() is not None:
         return  # PHP: an exception is pending; nothing more is reported
+    if tap is not None:
+        tap.append((error_type, message))
     level, filename, line = _caller_frame()
     handler = _handlers.get()[0]
     if handler is not None and handler[1] & error_type:
