@@ -105,7 +105,13 @@ def _decode(function: str, value: object, name: str) -> ContextResource:
 def stream_context_create(
     options: dict[str, Any] | None = None, params: dict[str, Any] | None = None
 ) -> ContextResource:
-    """PHP's ``stream_context_create()``."""
+    """PHP's ``stream_context_create()``.
+
+    ``function stream_context_create(?array $options = null, ?array $params = null)``
+
+    Returns ``ContextResource`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-context-create.php
+    """
     context = ContextResource()
     if options is not None:
         _parse_options(context, options)
@@ -116,7 +122,13 @@ def stream_context_create(
 
 @php_function(STUBS["stream_context_get_options"])
 def stream_context_get_options(stream_or_context: object) -> dict[str, Any]:
-    """PHP's ``stream_context_get_options()``: a copy of the options array."""
+    """PHP's ``stream_context_get_options()``: a copy of the options array.
+
+    ``function stream_context_get_options(resource $stream_or_context): array``
+
+    Returns ``dict[str, Any]`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-context-get-options.php
+    """
     context = _decode("stream_context_get_options", stream_or_context, "stream_or_context")
     return {wrapper: dict(values) for wrapper, values in context.options.items()}
 
@@ -128,7 +140,14 @@ def stream_context_set_option(
     option_name: str | None = None,
     value: Any = _UNSET,
 ) -> bool:
-    """PHP's ``stream_context_set_option()``, both call forms."""
+    """PHP's ``stream_context_set_option()``, both call forms.
+
+    ``function stream_context_set_option(resource $context, array|string $wrapper_or_options,
+        ?string $option_name = null, mixed $value = UNKNOWN): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-context-set-option.php
+    """
     ctx = _decode("stream_context_set_option", context, "context")
     name = "stream_context_set_option()"
     if _is_array(wrapper_or_options):
@@ -160,7 +179,13 @@ def stream_context_set_option(
 
 @php_function(STUBS["stream_context_get_params"])
 def stream_context_get_params(context: object) -> dict[str, Any]:
-    """PHP's ``stream_context_get_params()``: notification (if set), then options."""
+    """PHP's ``stream_context_get_params()``: notification (if set), then options.
+
+    ``function stream_context_get_params(resource $context): array``
+
+    Returns ``dict[str, Any]`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-context-get-params.php
+    """
     ctx = _decode("stream_context_get_params", context, "context")
     params: dict[str, Any] = {}
     if ctx.notification is not None:
@@ -171,7 +196,13 @@ def stream_context_get_params(context: object) -> dict[str, Any]:
 
 @php_function(STUBS["stream_context_set_params"])
 def stream_context_set_params(context: object, params: dict[str, Any]) -> bool:
-    """PHP's ``stream_context_set_params()``."""
+    """PHP's ``stream_context_set_params()``.
+
+    ``function stream_context_set_params(resource $context, array $params): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-context-set-params.php
+    """
     ctx = _decode("stream_context_set_params", context, "context")
     _parse_params(ctx, params)
     return True
@@ -179,7 +210,13 @@ def stream_context_set_params(context: object, params: dict[str, Any]) -> bool:
 
 @php_function(STUBS["stream_context_get_default"])
 def stream_context_get_default(options: dict[str, Any] | None = None) -> ContextResource:
-    """PHP's ``stream_context_get_default()``: the process-wide default context."""
+    """PHP's ``stream_context_get_default()``: the process-wide default context.
+
+    ``function stream_context_get_default(?array $options = null)``
+
+    Returns ``ContextResource`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-context-get-default.php
+    """
     global _default
     if _default is None:
         _default = ContextResource()
@@ -190,5 +227,11 @@ def stream_context_get_default(options: dict[str, Any] | None = None) -> Context
 
 @php_function(STUBS["stream_context_set_default"])
 def stream_context_set_default(options: dict[str, Any]) -> ContextResource:
-    """PHP's ``stream_context_set_default()``."""
+    """PHP's ``stream_context_set_default()``.
+
+    ``function stream_context_set_default(array $options)``
+
+    Returns ``ContextResource`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-context-set-default.php
+    """
     return stream_context_get_default(options)

@@ -25,7 +25,14 @@ def stream_socket_enable_crypto(
     session_stream: StreamResource | None = None,
 ) -> bool | Literal[0]:
     """PHP's ``stream_socket_enable_crypto()``: True, False, or 0 while a
-    non-blocking handshake would block (call it again, as PHP code loops)."""
+    non-blocking handshake would block (call it again, as PHP code loops).
+
+    ``function stream_socket_enable_crypto(resource $stream, bool $enable,
+        ?int $crypto_method = null, ?resource $session_stream = null): int|bool``
+
+    Returns ``bool | 0`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-socket-enable-crypto.php
+    """
     function = "stream_socket_enable_crypto"
     s = require_stream(function, stream)
     if enable:

@@ -47,7 +47,13 @@ Data = bytes | bytearray | memoryview | str
 
 @php_function(STUBS["fread"])
 def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
-    """PHP's ``fread()`` on a socket: what the buffer and at most one recv() yield."""
+    """PHP's ``fread()`` on a socket: what the buffer and at most one recv() yield.
+
+    ``function fread(resource $stream, int $length): string|false``
+
+    Returns ``bytes | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.fread.php
+    """
     s = stream.stream if stream.__class__ is StreamResource else None
     if s is None:
         s = require_stream("fread", stream)
@@ -59,7 +65,13 @@ def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
 
 @php_function(STUBS["fgets"])
 def fgets(stream: StreamResource, length: int | None = None) -> bytes | Literal[False]:
-    """PHP's ``fgets()``: a line with its ``\\n``, or at most length-1 bytes."""
+    """PHP's ``fgets()``: a line with its ``\\n``, or at most length-1 bytes.
+
+    ``function fgets(resource $stream, ?int $length = null): string|false``
+
+    Returns ``bytes | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.fgets.php
+    """
     s = stream.stream if stream.__class__ is StreamResource else None
     if s is None:
         s = require_stream("fgets", stream)
@@ -75,7 +87,13 @@ def fgets(stream: StreamResource, length: int | None = None) -> bytes | Literal[
 
 @php_function(STUBS["feof"])
 def feof(stream: StreamResource) -> bool:
-    """PHP's ``feof()``: true once the end was met; never waits."""
+    """PHP's ``feof()``: true once the end was met; never waits.
+
+    ``function feof(resource $stream): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.feof.php
+    """
     return require_stream("feof", stream).at_eof()
 
 
@@ -102,19 +120,37 @@ def _write(
 
 @php_function(STUBS["fwrite"], binary=("data",))
 def fwrite(stream: StreamResource, data: Data, length: int | None = None) -> int | Literal[False]:
-    """PHP's ``fwrite()``: bytes written, false when nothing could be."""
+    """PHP's ``fwrite()``: bytes written, false when nothing could be.
+
+    ``function fwrite(resource $stream, string $data, ?int $length = null): int|false``
+
+    Returns ``int | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.fwrite.php
+    """
     return _write("fwrite", stream, data, length)
 
 
 @php_function(STUBS["fputs"], binary=("data",))
 def fputs(stream: StreamResource, data: Data, length: int | None = None) -> int | Literal[False]:
-    """PHP's ``fputs()``, the alias of fwrite()."""
+    """PHP's ``fputs()``, the alias of fwrite().
+
+    ``function fputs(resource $stream, string $data, ?int $length = null): int|false``
+
+    Returns ``int | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.fputs.php
+    """
     return _write("fputs", stream, data, length)
 
 
 @php_function(STUBS["fclose"])
 def fclose(stream: StreamResource) -> bool:
-    """PHP's ``fclose()``; a persistent stream is really closed, for every holder."""
+    """PHP's ``fclose()``; a persistent stream is really closed, for every holder.
+
+    ``function fclose(resource $stream): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.fclose.php
+    """
     s = require_stream("fclose", stream)
     pool.release(stream)
     s.close()
@@ -124,25 +160,49 @@ def fclose(stream: StreamResource) -> bool:
 
 @php_function(STUBS["stream_get_meta_data"])
 def stream_get_meta_data(stream: StreamResource) -> dict[str, Any]:
-    """PHP's ``stream_get_meta_data()`` for a socket stream."""
+    """PHP's ``stream_get_meta_data()`` for a socket stream.
+
+    ``function stream_get_meta_data(resource $stream): array``
+
+    Returns ``dict[str, Any]`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-get-meta-data.php
+    """
     return require_stream("stream_get_meta_data", stream).meta_data()
 
 
 @php_function(STUBS["socket_get_status"])
 def socket_get_status(stream: StreamResource) -> dict[str, Any]:
-    """PHP's ``socket_get_status()``, the alias of stream_get_meta_data()."""
+    """PHP's ``socket_get_status()``, the alias of stream_get_meta_data().
+
+    ``function socket_get_status(resource $stream): array``
+
+    Returns ``dict[str, Any]`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.socket-get-status.php
+    """
     return require_stream("socket_get_status", stream).meta_data()
 
 
 @php_function(STUBS["stream_set_timeout"])
 def stream_set_timeout(stream: StreamResource, seconds: int, microseconds: int = 0) -> bool:
-    """PHP's ``stream_set_timeout()``; also clears ``timed_out``."""
+    """PHP's ``stream_set_timeout()``; also clears ``timed_out``.
+
+    ``function stream_set_timeout(resource $stream, int $seconds, int $microseconds = 0): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-set-timeout.php
+    """
     return _set_timeout("stream_set_timeout", stream, seconds, microseconds)
 
 
 @php_function(STUBS["socket_set_timeout"])
 def socket_set_timeout(stream: StreamResource, seconds: int, microseconds: int = 0) -> bool:
-    """PHP's ``socket_set_timeout()``, the alias of stream_set_timeout()."""
+    """PHP's ``socket_set_timeout()``, the alias of stream_set_timeout().
+
+    ``function socket_set_timeout(resource $stream, int $seconds, int $microseconds = 0): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.socket-set-timeout.php
+    """
     return _set_timeout("socket_set_timeout", stream, seconds, microseconds)
 
 
@@ -155,21 +215,39 @@ def _set_timeout(function: str, stream: StreamResource, seconds: int, microsecon
 
 @php_function(STUBS["stream_set_blocking"])
 def stream_set_blocking(stream: StreamResource, enable: bool) -> bool:
-    """PHP's ``stream_set_blocking()``."""
+    """PHP's ``stream_set_blocking()``.
+
+    ``function stream_set_blocking(resource $stream, bool $enable): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-set-blocking.php
+    """
     require_stream("stream_set_blocking", stream).set_blocking(bool(enable))
     return True
 
 
 @php_function(STUBS["socket_set_blocking"])
 def socket_set_blocking(stream: StreamResource, enable: bool) -> bool:
-    """PHP's ``socket_set_blocking()``, the alias of stream_set_blocking()."""
+    """PHP's ``socket_set_blocking()``, the alias of stream_set_blocking().
+
+    ``function socket_set_blocking(resource $stream, bool $enable): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.socket-set-blocking.php
+    """
     require_stream("socket_set_blocking", stream).set_blocking(bool(enable))
     return True
 
 
 @php_function(STUBS["fgetc"])
 def fgetc(stream: StreamResource) -> bytes | Literal[False]:
-    """PHP's ``fgetc()``: one byte, false at EOF, on timeout or with no data."""
+    """PHP's ``fgetc()``: one byte, false at EOF, on timeout or with no data.
+
+    ``function fgetc(resource $stream): string|false``
+
+    Returns ``bytes | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.fgetc.php
+    """
     data = require_stream("fgetc", stream).read(1)
     return data if data else False
 
@@ -178,7 +256,13 @@ def fgetc(stream: StreamResource) -> bytes | Literal[False]:
 def stream_get_line(
     stream: StreamResource, length: int, ending: Data = b""
 ) -> bytes | Literal[False]:
-    """PHP's ``stream_get_line()``: a record without its (possibly multi-byte) ending."""
+    """PHP's ``stream_get_line()``: a record without its (possibly multi-byte) ending.
+
+    ``function stream_get_line(resource $stream, int $length, string $ending = ""): string|false``
+
+    Returns ``bytes | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-get-line.php
+    """
     if length < 0:
         raise ValueError(
             "stream_get_line(): Argument #2 ($length) must be greater than or equal to 0"
@@ -192,7 +276,14 @@ def stream_get_line(
 def stream_get_contents(
     stream: StreamResource, length: int | None = None, offset: int = -1
 ) -> bytes | Literal[False]:
-    """PHP's ``stream_get_contents()``: reads until EOF, a timeout, or ``length`` bytes."""
+    """PHP's ``stream_get_contents()``: reads until EOF, a timeout, or ``length`` bytes.
+
+    ``function stream_get_contents(resource $stream, ?int $length = null,
+        int $offset = -1): string|false``
+
+    Returns ``bytes | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-get-contents.php
+    """
     if length is not None and length < -1:
         raise ValueError(
             "stream_get_contents(): Argument #2 ($length) must be greater than or equal to -1"
@@ -214,7 +305,14 @@ def stream_get_contents(
 def stream_socket_recvfrom(
     socket: StreamResource, length: int, flags: int = 0, address: Ref | None = None
 ) -> bytes | Literal[False]:
-    """PHP's ``stream_socket_recvfrom()``: one raw recvfrom(), bypassing PHP's buffer."""
+    """PHP's ``stream_socket_recvfrom()``: one raw recvfrom(), bypassing PHP's buffer.
+
+    ``function stream_socket_recvfrom(resource $socket, int $length, int $flags = 0,
+        &$address = null): string|false``
+
+    Returns ``bytes | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-socket-recvfrom.php
+    """
     s = require_stream("stream_socket_recvfrom", socket)
     assign(address, None)
     if length <= 0:
@@ -232,7 +330,14 @@ def stream_socket_recvfrom(
 def stream_socket_sendto(
     socket: StreamResource, data: Data, flags: int = 0, address: str = ""
 ) -> int | Literal[False]:
-    """PHP's ``stream_socket_sendto()``: -1 (not false) with a warning on a send error."""
+    """PHP's ``stream_socket_sendto()``: -1 (not false) with a warning on a send error.
+
+    ``function stream_socket_sendto(resource $socket, string $data, int $flags = 0,
+        string $address = ""): int|false``
+
+    Returns ``int | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-socket-sendto.php
+    """
     s = require_stream("stream_socket_sendto", socket)
     target: tuple[Any, ...] | None = None
     if address:
@@ -250,7 +355,13 @@ def stream_socket_sendto(
 
 @php_function(STUBS["stream_socket_shutdown"])
 def stream_socket_shutdown(stream: StreamResource, mode: int) -> bool:
-    """PHP's ``stream_socket_shutdown()``."""
+    """PHP's ``stream_socket_shutdown()``.
+
+    ``function stream_socket_shutdown(resource $stream, int $mode): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-socket-shutdown.php
+    """
     if mode not in (STREAM_SHUT_RD, STREAM_SHUT_WR, STREAM_SHUT_RDWR):
         raise ValueError(
             "stream_socket_shutdown(): Argument #2 ($mode) must be one of STREAM_SHUT_RD, "
@@ -261,7 +372,13 @@ def stream_socket_shutdown(stream: StreamResource, mode: int) -> bool:
 
 @php_function(STUBS["stream_set_chunk_size"])
 def stream_set_chunk_size(stream: StreamResource, size: int) -> int:
-    """PHP's ``stream_set_chunk_size()``: returns the previous chunk size."""
+    """PHP's ``stream_set_chunk_size()``: returns the previous chunk size.
+
+    ``function stream_set_chunk_size(resource $stream, int $size): int``
+
+    Returns ``int`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-set-chunk-size.php
+    """
     if size <= 0:
         raise ValueError("stream_set_chunk_size(): Argument #2 ($size) must be greater than 0")
     if size > 2**31 - 1:
@@ -273,28 +390,52 @@ def stream_set_chunk_size(stream: StreamResource, size: int) -> int:
 
 @php_function(STUBS["stream_set_read_buffer"])
 def stream_set_read_buffer(stream: StreamResource, size: int) -> int:
-    """PHP's ``stream_set_read_buffer()``: 0 turns buffering off; returns 0."""
+    """PHP's ``stream_set_read_buffer()``: 0 turns buffering off; returns 0.
+
+    ``function stream_set_read_buffer(resource $stream, int $size): int``
+
+    Returns ``int`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-set-read-buffer.php
+    """
     require_stream("stream_set_read_buffer", stream).no_buffer = size == 0
     return 0
 
 
 @php_function(STUBS["stream_set_write_buffer"])
 def stream_set_write_buffer(stream: StreamResource, size: int) -> int:
-    """PHP's ``stream_set_write_buffer()``: sockets do not buffer writes, so -1 (EOF)."""
+    """PHP's ``stream_set_write_buffer()``: sockets do not buffer writes, so -1 (EOF).
+
+    ``function stream_set_write_buffer(resource $stream, int $size): int``
+
+    Returns ``int`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-set-write-buffer.php
+    """
     require_stream("stream_set_write_buffer", stream)
     return -1
 
 
 @php_function(STUBS["set_file_buffer"])
 def set_file_buffer(stream: StreamResource, size: int) -> int:
-    """PHP's ``set_file_buffer()``, the alias of stream_set_write_buffer()."""
+    """PHP's ``set_file_buffer()``, the alias of stream_set_write_buffer().
+
+    ``function set_file_buffer(resource $stream, int $size): int``
+
+    Returns ``int`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.set-file-buffer.php
+    """
     require_stream("set_file_buffer", stream)
     return -1
 
 
 @php_function(STUBS["fflush"])
 def fflush(stream: StreamResource) -> bool:
-    """PHP's ``fflush()``: writes are never buffered on sockets, so a no-op."""
+    """PHP's ``fflush()``: writes are never buffered on sockets, so a no-op.
+
+    ``function fflush(resource $stream): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.fflush.php
+    """
     require_stream("fflush", stream)
     return True
 

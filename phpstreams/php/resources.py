@@ -11,13 +11,25 @@ __all__ = ["get_resource_id", "get_resource_type", "is_resource"]
 
 @php_function(STUBS["is_resource"])
 def is_resource(value: object) -> bool:
-    """PHP's ``is_resource()``: true for a resource that is still open."""
+    """PHP's ``is_resource()``: true for a resource that is still open.
+
+    ``function is_resource(mixed $value): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.is-resource.php
+    """
     return isinstance(value, Resource) and value._type != "Unknown"
 
 
 @php_function(STUBS["get_resource_type"])
 def get_resource_type(resource: object) -> str:
-    """PHP's ``get_resource_type()``."""
+    """PHP's ``get_resource_type()``.
+
+    ``function get_resource_type(resource $resource): string``
+
+    Returns ``str`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.get-resource-type.php
+    """
     if not isinstance(resource, Resource):
         raise TypeError(
             "get_resource_type(): Argument #1 ($resource) must be of type resource, "
@@ -28,7 +40,13 @@ def get_resource_type(resource: object) -> str:
 
 @php_function(STUBS["get_resource_id"])
 def get_resource_id(resource: object) -> int:
-    """PHP's ``get_resource_id()``."""
+    """PHP's ``get_resource_id()``.
+
+    ``function get_resource_id(resource $resource): int``
+
+    Returns ``int`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.get-resource-id.php
+    """
     if not isinstance(resource, Resource):
         raise TypeError(
             "get_resource_id(): Argument #1 ($resource) must be of type resource, "

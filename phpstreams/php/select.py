@@ -19,5 +19,12 @@ def stream_select(
     seconds: int | None,
     microseconds: int | None = None,
 ) -> int | Literal[False]:
-    """PHP's ``stream_select()``: lists are mutated in place; None stands for null."""
+    """PHP's ``stream_select()``: lists are mutated in place; None stands for null.
+
+    ``function stream_select(?array &$read, ?array &$write, ?array &$except, ?int $seconds,
+        ?int $microseconds = null): int|false``
+
+    Returns ``int | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-select.php
+    """
     return select_streams(read, write, except_, seconds, microseconds)

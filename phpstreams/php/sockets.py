@@ -105,7 +105,14 @@ def fsockopen(
     error_message: Ref | None = None,
     timeout: float | None = None,
 ) -> StreamResource | Literal[False]:
-    """PHP's ``fsockopen()``: open a client socket; no context is ever used."""
+    """PHP's ``fsockopen()``: open a client socket; no context is ever used.
+
+    ``function fsockopen(string $hostname, int $port = -1, &$error_code = null,
+        &$error_message = null, ?float $timeout = null)``
+
+    Returns ``StreamResource | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.fsockopen.php
+    """
     return _fsockopen("fsockopen", hostname, port, error_code, error_message, timeout, False)
 
 
@@ -117,7 +124,14 @@ def pfsockopen(
     error_message: Ref | None = None,
     timeout: float | None = None,
 ) -> StreamResource | Literal[False]:
-    """PHP's ``pfsockopen()``: fsockopen kept in a per-process pool, keyed as PHP keys it."""
+    """PHP's ``pfsockopen()``: fsockopen kept in a per-process pool, keyed as PHP keys it.
+
+    ``function pfsockopen(string $hostname, int $port = -1, &$error_code = null,
+        &$error_message = null, ?float $timeout = null)``
+
+    Returns ``StreamResource | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.pfsockopen.php
+    """
     return _fsockopen("pfsockopen", hostname, port, error_code, error_message, timeout, True)
 
 
@@ -159,7 +173,14 @@ def stream_socket_client(
     flags: int = STREAM_CLIENT_CONNECT,
     context: ContextResource | None = None,
 ) -> StreamResource | Literal[False]:
-    """PHP's ``stream_socket_client()``."""
+    """PHP's ``stream_socket_client()``.
+
+    ``function stream_socket_client(string $address, &$error_code = null, &$error_message = null,
+        ?float $timeout = null, int $flags = STREAM_CLIENT_CONNECT, ?resource $context = null)``
+
+    Returns ``StreamResource | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-socket-client.php
+    """
     ctx, pending = _context_for("stream_socket_client", context, flags, 6)
     return _finish(_client(address, error_code, error_message, timeout, flags, ctx), pending)
 
@@ -205,7 +226,14 @@ def stream_socket_server(
     flags: int = STREAM_SERVER_BIND | STREAM_SERVER_LISTEN,
     context: ContextResource | None = None,
 ) -> StreamResource | Literal[False]:
-    """PHP's ``stream_socket_server()``; errno is never set on failure, as in PHP."""
+    """PHP's ``stream_socket_server()``; errno is never set on failure, as in PHP.
+
+    ``function stream_socket_server(string $address, &$error_code = null, &$error_message = null,
+        int $flags = STREAM_SERVER_BIND | STREAM_SERVER_LISTEN, ?resource $context = null)``
+
+    Returns ``StreamResource | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-socket-server.php
+    """
     ctx, pending = _context_for("stream_socket_server", context, flags, 5)
     return _finish(_server(address, error_code, error_message, flags, ctx), pending)
 
@@ -237,7 +265,13 @@ def _server(
 def stream_socket_accept(
     socket: StreamResource, timeout: float | None = None, peer_name: Ref | None = None
 ) -> StreamResource | Literal[False]:
-    """PHP's ``stream_socket_accept()``: a negative or huge timeout waits forever."""
+    """PHP's ``stream_socket_accept()``: a negative or huge timeout waits forever.
+
+    ``function stream_socket_accept(resource $socket, ?float $timeout = null, &$peer_name = null)``
+
+    Returns ``StreamResource | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-socket-accept.php
+    """
     server = require_stream("stream_socket_accept", socket)
     accepted = accept_client("stream_socket_accept", server, accept_wait_ms(timeout))
     if accepted is None:
@@ -249,7 +283,13 @@ def stream_socket_accept(
 
 @php_function(STUBS["stream_socket_get_name"])
 def stream_socket_get_name(socket: StreamResource, remote: bool) -> str | Literal[False]:
-    """PHP's ``stream_socket_get_name()``: false when there is no (named) address."""
+    """PHP's ``stream_socket_get_name()``: false when there is no (named) address.
+
+    ``function stream_socket_get_name(resource $socket, bool $remote): string|false``
+
+    Returns ``str | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-socket-get-name.php
+    """
     found = require_stream("stream_socket_get_name", socket).name(remote)
     if found is None:
         return False
@@ -263,7 +303,13 @@ def stream_socket_get_name(socket: StreamResource, remote: bool) -> str | Litera
 def stream_socket_pair(
     domain: int, type: int, protocol: int
 ) -> list[StreamResource] | Literal[False]:
-    """PHP's ``stream_socket_pair()``: two connected ``generic_socket`` streams."""
+    """PHP's ``stream_socket_pair()``: two connected ``generic_socket`` streams.
+
+    ``function stream_socket_pair(int $domain, int $type, int $protocol): array|false``
+
+    Returns ``list[StreamResource] | False`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-socket-pair.php
+    """
     pair = open_pair("stream_socket_pair", domain, type, protocol)
     if pair is None:
         return False
@@ -272,7 +318,13 @@ def stream_socket_pair(
 
 @php_function(STUBS["stream_get_transports"])
 def stream_get_transports() -> list[str]:
-    """PHP's ``stream_get_transports()``."""
+    """PHP's ``stream_get_transports()``.
+
+    ``function stream_get_transports(): array``
+
+    Returns ``list[str]`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-get-transports.php
+    """
     return list(TRANSPORTS)
 
 
@@ -294,7 +346,13 @@ _SCHEME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456
 
 @php_function(STUBS["stream_is_local"])
 def stream_is_local(stream: StreamResource | str) -> bool:
-    """PHP's ``stream_is_local()``: socket streams have no wrapper, so false."""
+    """PHP's ``stream_is_local()``: socket streams have no wrapper, so false.
+
+    ``function stream_is_local(resource|string $stream): bool``
+
+    Returns ``bool`` in Python (PHP's ``false`` is ``False``).
+    See https://www.php.net/manual/en/function.stream-is-local.php
+    """
     if isinstance(stream, StreamResource):
         require_stream("stream_is_local", stream)
         return False
