@@ -274,7 +274,8 @@ def _port(args: argparse.Namespace, out: TextIO, err: TextIO, style: Style, widt
     if args.json:
         out.write(json.dumps(comparison.as_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        print("\n".join(render_port(comparison, style, width)), file=out)
+        brief = bool(getattr(args, "brief", False))
+        print("\n".join(render_port(comparison, style, width, brief)), file=out)
     return 0 if comparison.identical else 1
 
 

@@ -17,6 +17,7 @@ digits after a colon, ``127.0.0.1:41234``) read ``{port}`` on both sides unless
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import subprocess
@@ -62,11 +63,11 @@ final class PhpstreamsPortRecorder
         file_put_contents(self::$file, json_encode(self::$seen, $flags));
     }
 }
-set_error_handler(static function (int $type, string $message): bool {
+set_error_handler(static function (int $type, string $message, string $file, int $line): bool {
     if (!(error_reporting() & $type)) {
         return false; // silenced with @: PHP shows nothing, phpstreams' silence() neither
     }
-    PhpstreamsPortRecorder::$seen[] = [PhpstreamsPortRecorder::kind($type), $message];
+    PhpstreamsPortRecorder::$seen[] = [PhpstreamsPortRecorder::kind($type), $message, $line];
     return true;
 });
 set_exception_handler(static function (Throwable $e): void {
@@ -101,6 +102,7 @@ class PortSide:
     stderr: str = ""
     timed_out: bool = False
     recorded: bool = False
+    lines: list[int] = field(default_factory=list)  # the script line of each diagnostic
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -157,7 +159,8 @@ def _run(
     except (OSError, ValueError):
         return
     side.recorded = True
-    side.diagnostics = [(str(kind), str(message)) for kind, message in recorded]
+    side.diagnostics = [(str(entry[0]), str(entry[1])) for entry in recorded]
+    side.lines = [int(entry[2]) if len(entry) > 2 else 0 for entry in recorded]
 
 
 def _normalize(side: PortSide) -> None:
@@ -175,6 +178,37 @@ def shown_line(line: str | None) -> str:
     return body if line.endswith("\n") else body + " (no newline at end)"
 
 
+def _lines(side: PortSide) -> list[int]:
+    return side.lines if len(side.lines) == len(side.diagnostics) else [0] * len(side.diagnostics)
+
+
+def _shown_diagnostic(diagnostic: tuple[str, str], line: int) -> str:
+    return f"{diagnostic[0]}: {diagnostic[1]}" + (f" (script line {line})" if line else "")
+
+
+def _aligned(
+    what: str, php: list[Any], py: list[Any], php_shown: list[str], py_shown: list[str]
+) -> list[str]:
+    """An aligned diff (difflib): each differing run once, an extra line not shifting
+    every line after it."""
+    out = []
+    matcher = difflib.SequenceMatcher(None, php, py, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        where = f"{what} {i1 + 1}" if i2 - i1 <= 1 else f"{what}s {i1 + 1}-{i2}"
+        if tag == "insert":
+            where = f"after {what} {i1}" if i1 else f"before {what} 1"
+        for k in range(max(i2 - i1, j2 - j1)):
+            a = php_shown[i1 + k] if i1 + k < i2 else None
+            b = py_shown[j1 + k] if j1 + k < j2 else None
+            shown_a = repr(a) if a is not None else "(none)"
+            shown_b = repr(b) if b is not None else "(none)"
+            out.append(f"{where}: PHP {shown_a} / phpstreams {shown_b}")
+            where = "  " + " " * (len(where) - 2)
+    return out
+
+
 def _differences(php: PortSide, py: PortSide) -> list[str]:
     out = []
     for side in (php, py):
@@ -182,18 +216,20 @@ def _differences(php: PortSide, py: PortSide) -> list[str]:
             out.append(f"{side.label} script timed out")
         elif not side.recorded:
             out.append(f"{side.label} diagnostics were not recorded (the script did not start?)")
-    for n in range(max(len(php.stdout), len(py.stdout))):
-        a = php.stdout[n] if n < len(php.stdout) else None
-        b = py.stdout[n] if n < len(py.stdout) else None
-        if a != b:
-            out.append(f"stdout line {n + 1}: PHP {shown_line(a)!r} / phpstreams {shown_line(b)!r}")
-    for n in range(max(len(php.diagnostics), len(py.diagnostics))):
-        a2 = php.diagnostics[n] if n < len(php.diagnostics) else None
-        b2 = py.diagnostics[n] if n < len(py.diagnostics) else None
-        if a2 != b2:
-            shown_a = f"{a2[0]}: {a2[1]}" if a2 else "(none)"
-            shown_b = f"{b2[0]}: {b2[1]}" if b2 else "(none)"
-            out.append(f"diagnostic {n + 1}: PHP {shown_a!r} / phpstreams {shown_b!r}")
+    out += _aligned(
+        "stdout line",
+        php.stdout,
+        py.stdout,
+        [shown_line(x) for x in php.stdout],
+        [shown_line(x) for x in py.stdout],
+    )
+    out += _aligned(
+        "diagnostic",
+        php.diagnostics,
+        py.diagnostics,
+        [_shown_diagnostic(d, n) for d, n in zip(php.diagnostics, _lines(php), strict=True)],
+        [_shown_diagnostic(d, n) for d, n in zip(py.diagnostics, _lines(py), strict=True)],
+    )
     if php.returncode != py.returncode:
         out.append(f"exit status: PHP {php.returncode} / phpstreams {py.returncode}")
     return out

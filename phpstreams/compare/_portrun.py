@@ -17,6 +17,7 @@ import runpy
 import sys
 import traceback
 import warnings
+from typing import Any
 
 __all__ = ["main"]
 
@@ -30,11 +31,17 @@ def _exit_status(exc: SystemExit) -> int:
     return 1
 
 
+def _line(item: warnings.WarningMessage, script: str) -> int:
+    """The script line that raised the diagnostic (0 when it came from elsewhere)."""
+    same = os.path.abspath(item.filename) == os.path.abspath(script)
+    return item.lineno if same else 0
+
+
 def main(argv: list[str]) -> int:
     diag_file, script, *args = argv
     from phpstreams import PHPNotice, PHPWarning
 
-    seen: list[list[str]] = []
+    seen: list[list[Any]] = []
     uncaught: list[str] | None = None
     status = 0
     sys.argv = [script, *args]
@@ -51,9 +58,9 @@ def main(argv: list[str]) -> int:
             status = 255
     for item in caught:
         if issubclass(item.category, PHPNotice):
-            seen.append(["Notice", str(item.message)])
+            seen.append(["Notice", str(item.message), _line(item, script)])
         elif issubclass(item.category, PHPWarning):
-            seen.append(["Warning", str(item.message)])
+            seen.append(["Warning", str(item.message), _line(item, script)])
         else:
             warnings.showwarning(item.message, item.category, item.filename, item.lineno)
     if uncaught is not None:

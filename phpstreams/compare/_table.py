@@ -12,6 +12,7 @@ difference lines themselves, so nothing the differ said is hidden.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from typing import Any
 
@@ -142,6 +143,20 @@ def render_list(entries: Sequence[tuple[str, str, str]], style: Style) -> list[s
     ]
 
 
+def _aligned_pairs(
+    left: Sequence[str], right: Sequence[str]
+) -> list[tuple[str | None, str | None]]:
+    """Rows aligned as difflib matches them: an extra line on one side is one row."""
+    pairs: list[tuple[str | None, str | None]] = []
+    matcher = difflib.SequenceMatcher(None, list(left), list(right), autojunk=False)
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(max(i2 - i1, j2 - j1)):
+            a = left[i1 + k] if i1 + k < i2 else None
+            b = right[j1 + k] if j1 + k < j2 else None
+            pairs.append((a, b))
+    return pairs
+
+
 def _port_rows(
     title: str,
     left: Sequence[str],
@@ -153,9 +168,8 @@ def _port_rows(
     lines = [style.paint(title, "bold")]
     if not left and not right:
         return [*lines, "   (none on either side)"]
-    for n in range(max(len(left), len(right))):
-        a = left[n] if n < len(left) else None
-        b = right[n] if n < len(right) else None
+    pairs = _aligned_pairs(left, right)
+    for n, (a, b) in enumerate(pairs):
         mark, colour = _MARKS["same" if a == b else "differs"]
         number = str(n + 1) if numbered else ""
         cells = [[f"{mark} {number}"], ["" if a is None else a], ["" if b is None else b]]
@@ -163,10 +177,15 @@ def _port_rows(
     return lines
 
 
-def render_port(comparison: PortComparison, style: Style, width: int) -> list[str]:
-    """Porting mode: the two stdout streams, then the two diagnostic lists, side by side."""
+def render_port(
+    comparison: PortComparison, style: Style, width: int, brief: bool = False
+) -> list[str]:
+    """Porting mode: the two stdout streams, then the two diagnostic lists, side by side
+    (aligned); ``brief``: the verdict and each difference, once, without the tables."""
     php, py = comparison.php, comparison.python
     widths = _widths(width, 4)
+    if brief:
+        return _port_verdict(comparison, style, width)
     version = f"PHP {comparison.php_version}".rstrip()
     lines = side_by_side(
         [[""], [f"{version}: {php.script}"], [f"phpstreams: {py.script}"]],
@@ -191,6 +210,30 @@ def render_port(comparison: PortComparison, style: Style, width: int) -> list[st
         if side.stderr.strip():
             lines.append(style.paint(f"{side.label} stderr (not compared):", "dim"))
             lines += ["   " + line for line in side.stderr.rstrip().splitlines()]
+    if comparison.identical:
+        return lines + _port_verdict(comparison, style, width)
+    # the rows marked ! above are the differences; the list repeats only what they cannot show
+    return (
+        lines
+        + [
+            style.paint(
+                "differs"
+                + (" (ports normalized to {port})" if comparison.ports_normalized else "")
+                + ":",
+                "red",
+            )
+        ]
+        + [
+            line
+            for d in comparison.differences
+            if not d.startswith(("stdout line", "after stdout", "before stdout", "exit status"))
+            for line in _note("!", d, "red", style, width)
+        ]
+    )
+
+
+def _port_verdict(comparison: PortComparison, style: Style, width: int) -> list[str]:
+    lines: list[str] = []
     note = " (ports normalized to {port})" if comparison.ports_normalized else ""
     if comparison.identical:
         verdict = f"identical: same output, diagnostics and exit status{note}"

@@ -445,7 +445,20 @@ def test_render_port_marks_differences() -> None:
     assert any(line.startswith("  1") and line.count("one") == 2 for line in lines)
     assert any(line.startswith("! 2") and "two (no newline at end)" in line for line in lines)
     assert any(line.startswith("  1") and line.count("Warning: w1") == 2 for line in lines)
-    assert lines[-1] == "  ! stdout line 2: ..."
+    assert lines[-1] == "differs (ports normalized to {port}):"  # shown once: in the table
+    brief = render_port(comparison, Style(colour=False), 100, brief=True)
+    assert brief[-1] == "  ! stdout line 2: ..." and not any("one" in line for line in brief)
+
+
+def test_port_differences_are_aligned() -> None:
+    from phpstreams.compare._porting import _differences
+
+    php = PortSide("PHP", "a.php", ["extra\n", "one\n", "two\n"], [("Warning", "w")], 0, recorded=True, lines=[4])
+    py = PortSide("phpstreams", "a.py", ["one\n", "two\n"], [("Warning", "w"), ("Warning", "x")], 0, recorded=True, lines=[4, 5])
+    assert _differences(php, py) == [
+        "stdout line 1: PHP 'extra' / phpstreams (none)",
+        "after diagnostic 1: PHP (none) / phpstreams 'Warning: x (script line 5)'",
+    ]
 
 
 # -- with real PHP -----------------------------------------------------------------------------------
