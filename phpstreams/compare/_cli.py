@@ -60,6 +60,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     compare.add_argument("--all", action="store_true", help="run every scenario")
     compare.add_argument("--list", action="store_true", help="list scenarios with their doc line")
+    compare.add_argument(
+        "--show",
+        action="store_true",
+        help="print the generated PHP and Python scripts, run nothing",
+    )
     _common(compare)
     compare.add_argument("--json", action="store_true", help="print one JSON document")
     compare.add_argument("--no-color", action="store_true", help="never colour the output")
@@ -173,6 +178,8 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
             print(f"phpstreams compare: no scenario matches {', '.join(unmatched)}{hint}", file=err)
             return USAGE_ERROR
+    if getattr(args, "show", False):
+        return _show(scenarios, out, style)
     try:
         version = require_php(args.php)
     except PHPUnavailable as exc:
@@ -193,6 +200,29 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(render_summary(summarize(outcomes), style, elapsed), file=out)
     failed = any(o.status == "differs" for o in outcomes)
     return 1 if failed or broken else 0
+
+
+def _show(scenarios: Sequence[Scenario], out: TextIO, style: Style) -> int:
+    """The two scripts each scenario runs, with sample values for its peer's address
+    (each run starts its own peer on its own ports)."""
+    from ._placeholders import Placeholders
+    from ._render_php import render_php
+    from ._render_py import render_python
+
+    sample = Placeholders(port=40001, port2=40002, path="/tmp/phpsc-peer.sock", tmp="/tmp/phpsc")
+    for sc in scenarios:
+        for label, render in (("PHP", render_php), ("Python", render_python)):
+            print(
+                style.paint(
+                    f"== {sc.name}: {label} (peer {sc.peer}; port 40001 is a sample)", "bold"
+                ),
+                file=out,
+            )
+            try:
+                print(render(sc, sample).rstrip("\n"), file=out)
+            except (ValueError, TypeError) as exc:
+                print(f"(cannot render: {exc})", file=out)
+    return 0
 
 
 def _print_outcomes(

@@ -500,3 +500,17 @@ def test_an_engine_failure_is_a_difference(
     monkeypatch.setattr(_cli, "run_scenario", explode)
     assert main(["compare", "fake/same"]) == 1
     assert "! the comparison itself failed: OSError: too many open files" in capsys.readouterr().out
+
+
+def test_compare_show_prints_both_scripts() -> None:
+    import io
+    from contextlib import redirect_stdout
+
+    from phpstreams.__main__ import main as cli_main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli_main(["compare", "--show", "--no-color", "parse/tcp-scheme"]) == 0
+    text = out.getvalue()
+    assert "== parse/tcp-scheme: PHP" in text and "<?php" in text
+    assert "== parse/tcp-scheme: Python" in text and "phpstreams" in text
