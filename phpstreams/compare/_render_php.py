@@ -285,6 +285,16 @@ def _call_block(step: Call, ph: Placeholders, indent: str) -> list[str]:
     return [indent + line for line in lines]
 
 
+def call_text(step: Step, ph: Placeholders) -> str:
+    """The call a step makes, as the PHP script writes it: ``fwrite($fp, "EHLO x\\r\\n")``."""
+    call = step.call if isinstance(step, Loop) else step
+    if not isinstance(call, Call):
+        return step.label
+    args = [php_literal(a, ph) for a in call.args]
+    args += [f"{name}: {php_literal(v, ph)}" for name, v in call.kwargs]
+    return f"{'@' if call.silenced else ''}{call.func}({', '.join(args)})"
+
+
 def _head(index: int, label: str) -> str:
     return f"['i' => {index}, 'fn' => {_bytes_literal(label.encode())}]"
 

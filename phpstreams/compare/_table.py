@@ -18,7 +18,9 @@ from typing import Any
 
 from ._diff import show_value
 from ._outcome import Outcome
+from ._placeholders import Placeholders
 from ._porting import PortComparison, shown_line
+from ._render_php import call_text
 from ._terminal import Style, side_by_side, wrap
 
 __all__ = [
@@ -80,6 +82,31 @@ def _widths(total: int, label_width: int) -> list[int]:
     return [label_width, rest // 2, rest - rest // 2]
 
 
+def _wrap_call(text: str, width: int) -> list[str]:
+    """A call wrapped after its commas, continuation lines indented under the name."""
+    pieces = [p + ", " for p in text.split(", ")]
+    pieces[-1] = pieces[-1][:-2]
+    lines: list[str] = [""]
+    for piece in pieces:
+        if lines[-1].strip() and len(lines[-1]) + len(piece.rstrip()) > width:
+            lines[-1] = lines[-1].rstrip()
+            lines.append("      ")
+        lines[-1] += piece
+    return [line.rstrip() for line in lines]
+
+
+def _step_label(outcome: Outcome, index: Any, record: dict[str, Any]) -> str:
+    """``3 fwrite($fp, "EHLO x\\r\\n")``: the step's call with its arguments."""
+    steps = outcome.scenario.steps
+    if isinstance(index, int) and 0 <= index < len(steps):
+        placeholders = outcome.result.php.placeholders or Placeholders()
+        try:
+            return f"{index} {call_text(steps[index], placeholders)}"
+        except (ValueError, TypeError, KeyError):
+            pass
+    return f"{index} {record.get('fn', '?')}"
+
+
 def render_outcome(outcome: Outcome, style: Style, width: int, php_label: str) -> list[str]:
     status = outcome.status
     title = f"{style.rule * 2} {outcome.name} {style.rule} "
@@ -92,13 +119,14 @@ def render_outcome(outcome: Outcome, style: Style, width: int, php_label: str) -
     php = {r.get("i"): r for r in outcome.records("php")}
     py = {r.get("i"): r for r in outcome.records("python")}
     indices = sorted(set(php) | set(py), key=lambda i: (i is None, i))
-    labels = [f"{i} {(php.get(i) or py.get(i) or {}).get('fn', '?')}" for i in indices]
-    widths = _widths(width, min(30, max([len("step"), *map(len, labels)])))
+    labels = [_step_label(outcome, i, php.get(i) or py.get(i) or {}) for i in indices]
+    widths = _widths(width, min(max(30, width // 3), max([len("step"), *map(len, labels)])))
     head = [["  step"], [php_label], ["phpstreams"]]
     lines += side_by_side(head, widths, style, ["bold"] * 3)
     for index, label in zip(indices, labels, strict=True):
         mark, colour = _MARKS[outcome.step_status(index) if isinstance(index, int) else "same"]
-        cells = [[f"{mark} {label}"], describe_step(php.get(index)), describe_step(py.get(index))]
+        first = _wrap_call(f"{mark} {label}", widths[0] - 2)
+        cells = [first, describe_step(php.get(index)), describe_step(py.get(index))]
         lines += side_by_side(cells, widths, style, [colour, colour, colour])
     lines += _notes(outcome, style, width)
     return lines

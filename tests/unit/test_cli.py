@@ -514,3 +514,14 @@ def test_compare_show_prints_both_scripts() -> None:
     text = out.getvalue()
     assert "== parse/tcp-scheme: PHP" in text and "<?php" in text
     assert "== parse/tcp-scheme: Python" in text and "phpstreams" in text
+
+
+def test_scenario_tables_show_calls_with_arguments() -> None:
+    from phpstreams.compare._table import _wrap_call
+
+    lines = _wrap_call('3 stream_socket_client("tcp://127.0.0.1:1", $errno, $errstr, 5.0)', 30)
+    assert lines[0] == '3 stream_socket_client("tcp://127.0.0.1:1",'
+    assert all(line.startswith("      ") for line in lines[1:])
+    outcome = _outcome(DIFFERS)
+    plain = render_outcome(outcome, Style(colour=False), 120, "PHP 8.2.36")
+    assert any(line.startswith("! 0 fsockopen(") for line in plain)
