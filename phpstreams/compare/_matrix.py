@@ -72,11 +72,10 @@ def _describe(record: dict[str, Any] | None) -> str:
     else:
         value = show_value(record.get("ret"))
         shown = value if len(value) <= _MAX_VALUE else value[: _MAX_VALUE - 1] + "…"
-    counts: dict[str, int] = {}
-    for kind, _ in record.get("diag", []):
-        label = {2: "warning", 8: "notice", 8192: "deprecation"}.get(kind, "diagnostic")
-        counts[label] = counts.get(label, 0) + 1
-    extra = [f"{n} {label}{'s' if n > 1 else ''}" for label, n in counts.items()]
+    extra = []
+    for kind, message in record.get("diag", []):
+        label = {2: "E_WARNING", 8: "E_NOTICE", 8192: "E_DEPRECATED"}.get(kind, f"E_{kind}")
+        extra.append(f"{label} {message}")  # the warning's text, not a count
     return " + ".join([shown, *extra])
 
 
@@ -140,12 +139,21 @@ def _header(info: RunInfo, outcomes: Sequence[Outcome], catalogues: Sequence[str
     ]
 
 
+def _exported_functions() -> list[str]:
+    import phpstreams
+
+    return [n for n in phpstreams.__all__ if hasattr(getattr(phpstreams, n), "__php_signature__")]
+
+
 def _overview(groups: dict[str, list[Outcome]]) -> list[str]:
-    out = ["", "| function | scenarios | ✓ | ✗ |", "|---|---|---|---|"]
+    """One row per exported function: those no scenario covers yet are marked so."""
+    out = ["", "| function | scenarios | identical | differ |", "|---|---|---|---|"]
     for function, outcomes in groups.items():
         same = sum(o.status == "identical" for o in outcomes)
         bad = sum(o.status in ("differs", "known") for o in outcomes)
         out.append(f"| [`{function}`](#{_anchor(function)}) | {len(outcomes)} | {same} | {bad} |")
+    for function in sorted(set(_exported_functions()) - groups.keys()):
+        out.append(f"| `{function}` | 0 | no scenario yet | |")
     return out
 
 

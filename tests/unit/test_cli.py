@@ -381,8 +381,8 @@ def test_matrix_renderer_on_fake_results() -> None:
     assert "| [`fsockopen`](#fsockopen) | 3 | 1 | 1 |" in text
     assert "## stream_select" in text
     assert (
-        "| refused: errno 111, one warning | `fake/same` | `false + 1 warning` "
-        "| `false + 1 warning` | ✓ |"
+        "| refused: errno 111, one warning | `fake/same` | `false + E_WARNING fsockopen(): Unable to connect to 127.0.0.1:1 (Connection refused)` "
+        "| `false + E_WARNING fsockopen(): Unable to connect to 127.0.0.1:1 (Connection refused)` | ✓ |"
     ) in text
     assert "| errno \\| pipes are escaped | `fake/differs` |" in text
     assert "| ✗ known |" in text
@@ -398,7 +398,7 @@ def test_matrix_renderer_on_fake_results() -> None:
 
 
 def test_short_result_shows_the_differing_call() -> None:
-    assert short_result(_outcome(DIFFERS), "fsockopen") == ("false + 1 warning",) * 2
+    assert short_result(_outcome(DIFFERS), "fsockopen") == ("false + E_WARNING fsockopen(): Unable to connect to 127.0.0.1:1 (Connection refused)",) * 2
     assert short_result(_outcome(DIFFERS), "is_resource") == ("false", "false")
     assert short_result(_outcome(SAME), "fclose") == ("(not reached)", "(not reached)")
 
