@@ -61,12 +61,15 @@ class Stream(ReadBuffer):
         "no_buffer",
         "ops",
         "poll_first",
+        "read_filters",
         "stream_type",
         "timed_out",
         "timeout",
         "tls",
         "transport",
         "url_name",
+        "write_filters",
+        "written",
     )
 
     def __init__(
@@ -93,6 +96,17 @@ class Stream(ReadBuffer):
         self.url_name: str | None = None  # the host part of the address (TLS peer name)
         self.accept_method: int | None = None  # ssl:// servers: handshake on accept
         self.poll_first = False  # the last read found nothing: poll before the next
+        self.written = 0  # bytes written: PHP's position counts them with those read
+        # The stream filters attached (stream_filter_append); None while there
+        # are none, so that the hot paths test one attribute.
+        self.read_filters: Any = None
+        self.write_filters: Any = None
+
+    @property
+    def position(self) -> int:
+        """PHP's ``stream->position`` (ftell): bytes consumed by reads plus bytes
+        written -- on a socket both move it."""
+        return self.filled - (len(self._buf) - self._pos) + self.written
 
     # -- reads ----------------------------------------------------------------
 
@@ -240,7 +254,9 @@ class Stream(ReadBuffer):
 
     def write(self, data: bytes) -> tuple[int, int]:
         """Bytes written, and the errno that stopped the writing (0 if none)."""
-        return self.ops.write(self, data)
+        written, error = self.ops.write(self, data)
+        self.written += written
+        return written, error
 
     # -- raw operations that bypass the buffer (stream_socket_recvfrom/sendto) --
 
