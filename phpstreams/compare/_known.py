@@ -32,6 +32,7 @@ class KnownDifference:
     reason: str
     scenarios: tuple[str, ...] = ()
     excuse: str | None = None
+    functions: tuple[str, ...] = ()  # the PHP functions it concerns (docs/api.md lists it there)
 
     def covers(self, scenario_name: str) -> bool:
         return any(fnmatchcase(scenario_name, pattern) for pattern in self.scenarios)
@@ -61,6 +62,7 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
             "phpt/fsockopen_error",
             "phpt/tls_wrapper_with_tls_v1.3",
         ),
+        functions=("stream_socket_client", "fsockopen", "pfsockopen"),
     ),
     KnownDifference(
         case="`fsockopen(..., timeout: -2)` ValueError text",
@@ -68,16 +70,17 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         phpstreams="`... between 0 and 18446744073709`",
         reason="PHP prints an uninitialised value; phpstreams prints the real bound "
         "(no scenario: PHP's text cannot be compared)",
+        functions=("fsockopen", "pfsockopen"),
     ),
     KnownDifference(
         case="peer name of an accepted unix-socket client",
         php="unreliable (uninitialised bytes seen)",
         phpstreams='`""`',
         reason="PHP's answer is undefined (no scenario: PHP's value cannot be compared)",
+        functions=("stream_socket_accept", "stream_socket_get_name"),
     ),
     KnownDifference(
-        case="unknown named parameter (`fread(stream: $fp, len: 1)`), a non-Ref given by "
-        "reference",
+        case="unknown named parameter (`fread(stream: $fp, len: 1)`), a non-Ref given by reference",
         php="`Error`: `Unknown named parameter $len` / `... cannot be passed by reference`",
         phpstreams="Python's `TypeError` with PHP's text (a `: pass a phpstreams.Ref` hint "
         "after the by-reference one)",
@@ -93,6 +96,7 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         reason="phpstreams has no memory limit of its own; a fresh `php -n` process reports "
         "2097152, which is what the scenarios see (a PHP script that allocated more would "
         "print more)",
+        functions=("ini_set",),
     ),
     KnownDifference(
         case="TLS without the ctypes OpenSSL helper (`PHPSTREAMS_NO_CTYPES=1`, a Python outside "
@@ -106,6 +110,14 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         reason="those calls need OpenSSL objects the ssl module does not expose; the helper "
         "reads them only where CPython's struct layout is known and checked (352 of the 389 "
         "scenarios of the TLS and core groups stay identical without it)",
+        functions=(
+            "fsockopen",
+            "stream_socket_client",
+            "stream_socket_server",
+            "stream_socket_enable_crypto",
+            "openssl_x509_parse",
+            "feof",
+        ),
     ),
     KnownDifference(
         case="fwrite whose wait for a full socket is interrupted by a signal",
@@ -113,6 +125,7 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         phpstreams="the same notice with `errno=11 Resource temporarily unavailable`",
         reason="the write reports the send's EAGAIN, not the interrupted wait's EINTR "
         "(tests/loopback/test_signals.py marks it as an expected failure)",
+        functions=("fwrite", "fputs"),
     ),
     KnownDifference(
         case="a Python signal handler during stream_select",
@@ -121,6 +134,7 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         phpstreams="the handler runs first (as PHP does when a user error handler is set)",
         reason="CPython runs a signal handler as soon as the interrupted poll() returns; "
         "deferring it would need the signal blocked, which prevents the interruption",
+        functions=("stream_select",),
     ),
     KnownDifference(
         case="peer name check against an older PHP 8.2 build (Debian bookworm's 8.2.32): "
@@ -144,6 +158,7 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         excuse=r'diagnostics differ: PHP E_WARNING "[a-z_]+\(\): (Peer certificate '
         r"CN=`[^']*' did not match expected CN=`[^']*'|Unable to locate peer certificate "
         r'CN)"',
+        functions=("fsockopen", "stream_socket_client", "stream_socket_enable_crypto"),
     ),
     KnownDifference(
         case="a certificate whose subjectAltName does not match but whose CN does, against "
@@ -157,6 +172,7 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         excuse=r"stream_socket_client: (return PHP resource\(stream\) / phpstreams false|"
         r'diagnostics differ: PHP \(none\) / phpstreams E_WARNING "stream_socket_client\(\): '
         r"Peer certificate subjectAltName did not match)",
+        functions=("fsockopen", "stream_socket_client", "stream_socket_enable_crypto"),
     ),
 )
 

@@ -22,7 +22,52 @@ def _default(value: object) -> str:
     return f"<{type(value).__name__}>" if " at 0x" in text else text
 
 
-def _entry(name: str, function: object) -> list[str]:
+def _docstring_body(doc: str) -> list[str]:
+    """The docstring without its ``function ...`` stub line (which may wrap)."""
+    body: list[str] = []
+    in_stub = False
+    for line in doc.splitlines():
+        if line.startswith("``function "):
+            in_stub = not line.rstrip().endswith("``")
+            continue
+        if in_stub:
+            in_stub = not line.rstrip().endswith("``")
+            continue
+        body.append(line)
+    return body
+
+
+def _differences(name: str, scenarios: int) -> list[str]:
+    """What differs from PHP 8.2: the known differences that name this function
+    (phpstreams/compare/_known.py, the list CI and the matrix read)."""
+    from ..compare._known import KNOWN_DIFFERENCES
+
+    known = [k for k in KNOWN_DIFFERENCES if name in k.functions]
+    covered = (
+        f"{scenarios} catalogue scenario{'s' if scenarios != 1 else ''} call it"
+        if scenarios
+        else "no catalogue scenario calls it yet"
+    )
+    if not known:
+        return [f"What differs from PHP 8.2: nothing known ({covered})."]
+    lines = [f"What differs from PHP 8.2 ({covered}):"]
+    for k in known:
+        lines.append(f"- {k.case} — PHP: {k.php}; phpstreams: {k.phpstreams}.")
+    return lines
+
+
+def _scenario_counts() -> dict[str, int]:
+    from ..compare._functions import called_functions
+    from ..compare.catalogue import load
+
+    counts: dict[str, int] = {}
+    for sc in load().scenarios():
+        for function in called_functions(sc):
+            counts[function] = counts.get(function, 0) + 1
+    return counts
+
+
+def _entry(name: str, function: object, scenarios: int = 0) -> list[str]:
     signature = function.__php_signature__  # type: ignore[attr-defined]
     python = inspect.signature(function)  # type: ignore[arg-type]
     params = ", ".join(
@@ -41,8 +86,9 @@ def _entry(name: str, function: object) -> list[str]:
     returns = f": {signature.returns}" if signature.returns else ""
     lines = [f"### `{name}`", "", f"PHP: `function {name}({stub_params}){returns}`  ", ""]
     lines += [f"Python: `{name}({params})`", ""]
-    body = [line for line in doc.splitlines() if not line.startswith("``function ")]
+    body = _docstring_body(doc)
     lines += [line.replace("``", "`") for line in body] + [""]
+    lines += [*_differences(name, scenarios), ""]
     return lines
 
 
@@ -56,6 +102,7 @@ def api_markdown() -> str:
         "php-src stub line, Python signature and docstring; do not edit by hand."
     )
     out.append("")
+    counts = _scenario_counts()
     groups: dict[str, list[str]] = {}
     for name in sorted(facade.__all__):
         function = getattr(facade, name)
@@ -64,7 +111,7 @@ def api_markdown() -> str:
     for module in sorted(groups):
         out += [f"## `{module}`", ""]
         for name in groups[module]:
-            out += _entry(name, getattr(facade, name))
+            out += _entry(name, getattr(facade, name), counts.get(name, 0))
     text = "\n".join(line.rstrip() for line in out)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

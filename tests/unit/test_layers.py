@@ -136,12 +136,16 @@ def test_compare_uses_public_names_only() -> None:
 
 
 def test_teach_sits_above_the_facade() -> None:
-    """teach/ (explain, apidoc) may read php/, core/, tls/; no library layer imports it."""
+    """teach/ (explain, apidoc) may read php/, core/, tls/, and compare/ (apidoc lists the
+    known differences and counts scenarios); no library layer imports it, nor compare/."""
     for path in sorted((PACKAGE / "teach").rglob("*.py")):
         imported = {m.split(".")[1] for m in imports_of(path) if m.startswith("phpstreams.")}
-        assert imported <= {"php", "core", "tls", "teach"}, f"{module_name(path)}: {imported}"
+        assert imported <= {"php", "core", "tls", "teach", "compare"}, (
+            f"{module_name(path)}: {imported}"
+        )
         assert not imports_of(path) & SOCKET_MODULES, f"{module_name(path)} imports sockets"
-    for path in [PACKAGE / "__init__.py", *library_files()]:
+    compare = sorted((PACKAGE / "compare").rglob("*.py"))
+    for path in [PACKAGE / "__init__.py", *library_files(), *compare]:
         assert not any(m.startswith("phpstreams.teach") for m in imports_of(path)), path
 
 
