@@ -15,6 +15,17 @@ EXPECTED = {
     "reading.py": "ok\nb'220 ready\\r\\n250 done\\r\\n'",
     "timeouts.py": "False True",
     "ipv6.py": "",
+    "smtp_ports.py": "220 mail.example ESMTP (TLS)\nFalse\n"
+    "  stream_socket_client(): SSL operation failed with code 1. OpenSSL Error messages:\n"
+    "error:0A00010B:SSL routines::wrong version number\n"
+    "  stream_socket_client(): Failed to enable crypto\n",
+    "peer_name.py": "False\n"
+    "  stream_socket_client(): Peer certificate subjectAltName did not match expected name "
+    "`127.0.0.1'\n  stream_socket_client(): Failed to enable crypto\n",
+}
+SECOND = {  # what each prints at its end
+    "smtp_ports.py": "(Unknown error)\nFalse True\n",
+    "peer_name.py": "(Unknown error)\n220 mail.example ESMTP (TLS)\n",
 }
 
 
@@ -26,6 +37,8 @@ def test_porting_example_runs(name: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert EXPECTED[name] in done.stdout
+    assert done.stdout.endswith(SECOND.get(name, "")), done.stdout
+    assert not done.stderr, done.stderr  # the handler took every warning
 
 
 def test_every_example_is_tested() -> None:
