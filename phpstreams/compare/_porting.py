@@ -186,6 +186,12 @@ def _shown_diagnostic(diagnostic: tuple[str, str], line: int) -> str:
     return f"{diagnostic[0]}: {diagnostic[1]}" + (f" (script line {line})" if line else "")
 
 
+def shown_diagnostics(side: PortSide) -> list[str]:
+    """Each diagnostic as displayed: kind, message and the script line that raised it
+    (the two scripts' line numbers differ, so the comparison leaves the line out)."""
+    return [_shown_diagnostic(d, n) for d, n in zip(side.diagnostics, _lines(side), strict=True)]
+
+
 def _aligned(
     what: str, php: list[Any], py: list[Any], php_shown: list[str], py_shown: list[str]
 ) -> list[str]:
@@ -227,8 +233,8 @@ def _differences(php: PortSide, py: PortSide) -> list[str]:
         "diagnostic",
         php.diagnostics,
         py.diagnostics,
-        [_shown_diagnostic(d, n) for d, n in zip(php.diagnostics, _lines(php), strict=True)],
-        [_shown_diagnostic(d, n) for d, n in zip(py.diagnostics, _lines(py), strict=True)],
+        shown_diagnostics(php),
+        shown_diagnostics(py),
     )
     if php.returncode != py.returncode:
         out.append(f"exit status: PHP {php.returncode} / phpstreams {py.returncode}")

@@ -19,7 +19,7 @@ from typing import Any
 from ._diff import show_value
 from ._outcome import Outcome
 from ._placeholders import Placeholders
-from ._porting import PortComparison, shown_line
+from ._porting import PortComparison, shown_diagnostics, shown_line
 from ._render_php import call_text
 from ._terminal import Style, side_by_side, wrap
 
@@ -172,15 +172,16 @@ def render_list(entries: Sequence[tuple[str, str, str]], style: Style) -> list[s
 
 
 def _aligned_pairs(
-    left: Sequence[str], right: Sequence[str]
-) -> list[tuple[str | None, str | None]]:
-    """Rows aligned as difflib matches them: an extra line on one side is one row."""
-    pairs: list[tuple[str | None, str | None]] = []
+    left: Sequence[Any], right: Sequence[Any]
+) -> list[tuple[int | None, int | None]]:
+    """Rows aligned as difflib matches them: an extra line on one side is one row.
+    Each row holds the indexes of its two items (None for none)."""
+    pairs: list[tuple[int | None, int | None]] = []
     matcher = difflib.SequenceMatcher(None, list(left), list(right), autojunk=False)
     for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
         for k in range(max(i2 - i1, j2 - j1)):
-            a = left[i1 + k] if i1 + k < i2 else None
-            b = right[j1 + k] if j1 + k < j2 else None
+            a = i1 + k if i1 + k < i2 else None
+            b = j1 + k if j1 + k < j2 else None
             pairs.append((a, b))
     return pairs
 
@@ -192,15 +193,22 @@ def _port_rows(
     style: Style,
     widths: list[int],
     numbered: bool = True,
+    shown: tuple[Sequence[str], Sequence[str]] | None = None,
 ) -> list[str]:
+    """Rows compared by ``left``/``right``, displayed as ``shown`` gives them
+    (the same texts when None)."""
     lines = [style.paint(title, "bold")]
     if not left and not right:
         return [*lines, "   (none on either side)"]
+    left_shown, right_shown = shown if shown is not None else (left, right)
     pairs = _aligned_pairs(left, right)
-    for n, (a, b) in enumerate(pairs):
-        mark, colour = _MARKS["same" if a == b else "differs"]
+    for n, (i, j) in enumerate(pairs):
+        same = i is not None and j is not None and left[i] == right[j]
+        mark, colour = _MARKS["same" if same else "differs"]
         number = str(n + 1) if numbered else ""
-        cells = [[f"{mark} {number}"], ["" if a is None else a], ["" if b is None else b]]
+        a = "" if i is None else left_shown[i]
+        b = "" if j is None else right_shown[j]
+        cells = [[f"{mark} {number}"], [a], [b]]
         lines += side_by_side(cells, widths, style, [colour, colour, colour])
     return lines
 
@@ -231,6 +239,7 @@ def render_port(
         [f"{kind}: {message}" for kind, message in py.diagnostics],
         style,
         widths,
+        shown=(shown_diagnostics(php), shown_diagnostics(py)),
     )
     statuses = [str(php.returncode)], [str(py.returncode)]
     lines += _port_rows("exit status", *statuses, style, widths, numbered=False)

@@ -450,6 +450,15 @@ def test_render_port_marks_differences() -> None:
     assert brief[-1] == "  ! stdout line 2: ..." and not any("one" in line for line in brief)
 
 
+def test_render_port_shows_the_script_line_of_each_diagnostic() -> None:
+    # the lines differ between the two scripts: shown beside each, never compared
+    php = PortSide("PHP", "a.php", [], [("Warning", "w1")], 0, recorded=True, lines=[7])
+    py = PortSide("phpstreams", "a.py", [], [("Warning", "w1")], 0, recorded=True, lines=[12])
+    lines = render_port(PortComparison(php, py, "8.2.36"), Style(colour=False), 120)
+    row = next(line for line in lines if "Warning: w1" in line)
+    assert row.startswith("  1") and "w1 (script line 7)" in row and "w1 (script line 12)" in row
+
+
 def test_port_differences_are_aligned() -> None:
     from phpstreams.compare._porting import _differences
 
