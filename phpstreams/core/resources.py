@@ -11,10 +11,13 @@ from __future__ import annotations
 import itertools
 from typing import Any, final
 
-__all__ = ["ContextResource", "Resource", "php_type_name"]
+__all__ = ["DEFAULT_CONTEXT_ID", "ContextResource", "Resource", "php_type_name"]
 
-# php -r: ids 1-3 are STDIN/STDOUT/STDERR and 4 the CLI's own; user resources start at 5.
+# php -r: ids 1-3 are STDIN/STDOUT/STDERR and 4 the default stream context (made
+# before any script line runs, whether the script uses it or not); user resources
+# start at 5.
 _ids = itertools.count(5)
+DEFAULT_CONTEXT_ID = 4
 
 
 class Resource:
@@ -22,8 +25,8 @@ class Resource:
 
     __slots__ = ("_id",)
 
-    def __init__(self) -> None:
-        self._id = next(_ids)
+    def __init__(self, resource_id: int | None = None) -> None:
+        self._id = next(_ids) if resource_id is None else resource_id
 
     @property
     def _type(self) -> str:
@@ -47,8 +50,8 @@ class ContextResource(Resource):
 
     __slots__ = ("notification", "options")
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, resource_id: int | None = None) -> None:
+        super().__init__(resource_id)
         self.options: dict[str, dict[str, Any]] = {}
         self.notification: Any = None
 

@@ -11,7 +11,7 @@ import re
 from typing import Any, TypeGuard
 
 from ..core.arguments import php_function
-from ..core.resources import ContextResource, Resource, php_type_name
+from ..core.resources import DEFAULT_CONTEXT_ID, ContextResource, Resource, php_type_name
 from ..core.stream import StreamResource
 from .signatures import STUBS
 
@@ -219,7 +219,7 @@ def stream_context_get_default(options: dict[str, Any] | None = None) -> Context
     """
     global _default
     if _default is None:
-        _default = ContextResource()
+        _default = ContextResource(DEFAULT_CONTEXT_ID)  # PHP: resource(4), made at startup
     if options is not None:
         _parse_options(_default, options)
     return _default

@@ -56,6 +56,20 @@ CONTEXT: list[Scenario] = [
         ],
     ),
     scenario(
+        "context/default-context-is-resource-4",
+        peer=None,
+        tags=("context",),
+        doc="the default context is resource 4 (made at startup): the first stream is 5",
+        steps=[
+            call("stream_socket_server", "tcp://127.0.0.1:0", assign="srv"),
+            call("get_resource_id", var("srv")),
+            call("stream_context_get_default", assign="ctx"),
+            call("get_resource_id", var("ctx")),
+            call("stream_context_create", assign="mine"),
+            call("get_resource_id", var("mine")),
+        ],
+    ),
+    scenario(
         "context/set-option-string-form",
         peer=None,
         tags=("context",),
