@@ -120,14 +120,6 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         ),
     ),
     KnownDifference(
-        case="fwrite whose wait for a full socket is interrupted by a signal",
-        php="notice `Send of N bytes failed with errno=4 Interrupted system call`",
-        phpstreams="the same notice with `errno=11 Resource temporarily unavailable`",
-        reason="the write reports the send's EAGAIN, not the interrupted wait's EINTR "
-        "(tests/loopback/test_signals.py marks it as an expected failure)",
-        functions=("fwrite", "fputs"),
-    ),
-    KnownDifference(
         case="a Python signal handler during stream_select",
         php="PHP's built-in display prints the `Unable to select [4]` warning before the "
         "handler's output",

@@ -103,10 +103,15 @@ class PlainOps:
                     return written, code
                 if not stream.blocked:
                     return written, 0  # PHP: EAGAIN is no error on a non-blocking stream
-                if transport.wait(WRITABLE, wait_ms(stream.timeout)):
+                ready, interrupted = transport.wait_noting_signals(
+                    WRITABLE, wait_ms(stream.timeout)
+                )
+                if ready:
                     continue
                 stream.timed_out = True
-                return written, code
+                # PHP: the notice names the errno of the last poll() that failed --
+                # EINTR when a signal interrupted the wait before it timed out
+                return written, errno.EINTR if interrupted else code
             written += sent
         return written, 0
 

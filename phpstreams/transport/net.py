@@ -134,20 +134,28 @@ def wait_fd_restarting(fd: int, events: int, timeout_ms: int) -> int:
     """php_sock_stream_wait_for_data and php_sockop_write's wait: poll() one
     descriptor; interrupted by a signal (whose handler returned), wait again for
     the WHOLE timeout. Returns the events seen, 0 on timeout."""
+    return wait_fd_noting_signals(fd, events, timeout_ms)[0]
+
+
+def wait_fd_noting_signals(fd: int, events: int, timeout_ms: int) -> tuple[int, bool]:
+    """:func:`wait_fd_restarting`, also saying whether a signal interrupted the wait
+    (php_sockop_write then reports EINTR, the errno of the last poll() that failed)."""
     if timeout_ms == 0 or _poll is None:
-        return wait_fd(fd, events, timeout_ms)
+        return wait_fd(fd, events, timeout_ms), False
     pollfd = array.array("i", (fd, events if _LITTLE else events << 16))
     address = pollfd.buffer_info()[0]
+    interrupted = False
     while True:
         ready = _poll(address, 1, timeout_ms)
         if ready > 0:
             word = pollfd[1]
-            return (word >> 16 if _LITTLE else word) & 0xFFFF
+            return (word >> 16 if _LITTLE else word) & 0xFFFF, interrupted
         if ready == 0:
-            return 0
+            return 0, interrupted
         exc = _interrupted()
         if not isinstance(exc, InterruptedError):
             raise exc
+        interrupted = True
 
 
 def wait_nothing(timeout_ms: int) -> None:

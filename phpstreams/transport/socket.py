@@ -20,7 +20,7 @@ import socket
 import ssl
 from typing import Any
 
-from .net import wait_fd, wait_fd_restarting
+from .net import wait_fd, wait_fd_noting_signals, wait_fd_restarting
 
 __all__ = ["EXCEPTIONAL", "READABLE", "WRITABLE", "SocketTransport", "TLSTransport"]
 
@@ -61,6 +61,10 @@ class SocketTransport:
         A signal (its handler returned) starts the wait again, for the whole
         timeout: PHP's plain socket reads and writes wait so."""
         return wait_fd_restarting(self.fd, events, timeout_ms)
+
+    def wait_noting_signals(self, events: int, timeout_ms: int) -> tuple[int, bool]:
+        """:meth:`wait`, and whether a signal interrupted it (then restarted)."""
+        return wait_fd_noting_signals(self.fd, events, timeout_ms)
 
     def alive(self) -> bool:
         """Not closed by the peer: unreadable, or readable with a byte to peek."""

@@ -18,9 +18,9 @@ libc's poll() for the waits that PHP lets a signal end or restart.
 Known differences (compat_matrix.md): CPython runs the handler as soon as the
 interrupted poll returns, so BEFORE the warning is reported -- as PHP does when a
 user error handler is set, but PHP's own display (no handler) prints the warning
-first (pcntl_async_signals runs the handler at the next opcode). And a plain fwrite whose wait was interrupted,
-then timed out, says errno=4 (EINTR) in PHP's notice, errno=11 in phpstreams'
-(core/sockops.py keeps the send's errno; see the xfail below).
+first (pcntl_async_signals runs the handler at the next opcode). A plain fwrite whose
+wait was interrupted, then timed out, says errno=4 (EINTR) in its notice, as PHP's
+does (the errno of the last poll() that failed).
 """
 
 from __future__ import annotations
@@ -422,12 +422,6 @@ def test_fwrite_interrupted_waits_the_whole_timeout_again(
 
 
 @needs_libc_poll
-@pytest.mark.xfail(
-    strict=True,
-    reason="known difference: PHP's notice names the interrupted poll's EINTR (errno=4); "
-    "core/sockops.py reports the send's EAGAIN (errno=11) -- it would need the wait to say "
-    "it was interrupted",
-)
 def test_fwrite_interrupted_notice_says_eintr(
     pair: tuple[Any, Any, Any], php_diagnostics: Capture
 ) -> None:
