@@ -56,7 +56,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "targets",
         nargs="*",
         metavar="SCENARIO",
-        help="scenario names, globs ('connect/*') or groups ('connect'); or script.php script.py",
+        help="scenario names, globs ('connect/*') or groups ('connect'); or script.php script.py "
+        "[ARG ...] (the scripts' arguments follow them)",
     )
     compare.add_argument("--all", action="store_true", help="run every scenario")
     compare.add_argument("--list", action="store_true", help="list scenarios with their doc line")
@@ -74,6 +75,14 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     compare.add_argument("--width", type=int, help="table width (default: the terminal's)")
     compare.add_argument(
         "--timeout", type=float, default=60.0, help="porting mode: seconds per script (60)"
+    )
+    compare.add_argument(
+        "--php-extension",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="porting mode: load a PHP extension php -n leaves out (-d extension=NAME), "
+        "e.g. sockets; repeatable",
     )
     compare.add_argument(
         "--keep-ports",
@@ -297,9 +306,15 @@ def _port(args: argparse.Namespace, out: TextIO, err: TextIO, style: Style, widt
     except PHPUnavailable as exc:
         print(f"phpstreams compare: {exc}", file=err)
         return USAGE_ERROR
-    first, second = args.targets
+    first, second, *script_args = args.targets
     comparison = compare_scripts(
-        first, second, php=args.php, timeout=args.timeout, keep_ports=args.keep_ports
+        first,
+        second,
+        php=args.php,
+        timeout=args.timeout,
+        keep_ports=args.keep_ports,
+        args=script_args,
+        php_extensions=args.php_extension,
     )
     if args.json:
         out.write(json.dumps(comparison.as_dict(), indent=2, ensure_ascii=False) + "\n")

@@ -23,6 +23,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,11 +82,13 @@ register_shutdown_function(static function (): void {
 
 
 def is_port_pair(arguments: list[str]) -> bool:
-    """Two existing files, one ``.php`` and one ``.py``: porting mode."""
-    if len(arguments) != 2:
+    """Two existing files first, one ``.php`` and one ``.py``: porting mode (what
+    follows them is the scripts' own arguments)."""
+    if len(arguments) < 2:
         return False
-    suffixes = sorted(Path(a).suffix for a in arguments)
-    return suffixes == [".php", ".py"] and all(Path(a).is_file() for a in arguments)
+    pair = arguments[:2]
+    suffixes = sorted(Path(a).suffix for a in pair)
+    return suffixes == [".php", ".py"] and all(Path(a).is_file() for a in pair)
 
 
 def _php_string(text: str) -> str:
@@ -248,18 +251,24 @@ def compare_scripts(
     python: str = sys.executable,
     timeout: float = 60.0,
     keep_ports: bool = False,
+    args: Sequence[str] = (),
+    php_extensions: Sequence[str] = (),
 ) -> PortComparison:
-    """Run the .php and the .py file (either order) and compare what they printed and emitted."""
+    """Run the .php and the .py file (either order), each with ``args``, and compare what
+    they printed and emitted. ``php_extensions`` are loaded into ``php -n``
+    (``-d extension=sockets``), as a PHP installation's ini would."""
     php_script, py_script = (first, second) if first.endswith(".php") else (second, first)
     php_side, py_side = PortSide("PHP", php_script), PortSide("phpstreams", py_script)
     with tempfile.TemporaryDirectory(prefix="phpsc-port-") as folder:
         php_diag, py_diag = Path(folder) / "php.json", Path(folder) / "python.json"
         prepend = Path(folder) / "prepend.php"
         prepend.write_text(PREPEND % {"file": _php_string(str(php_diag))}, encoding="utf-8")
-        php_command = [php, *PHP_ARGS, "-d", f"auto_prepend_file={prepend}", php_script]
+        loaded = [arg for name in php_extensions for arg in ("-d", f"extension={name}")]
+        php_command = [php, *PHP_ARGS, *loaded, "-d", f"auto_prepend_file={prepend}"]
+        php_command += [php_script, *args]
         _run(php_side, php_command, php_diag, _environment("php"), timeout)
         py_command = [python, "-X", "utf8", "-m", "phpstreams.compare._portrun"]
-        py_command += [str(py_diag), py_script]
+        py_command += [str(py_diag), py_script, *args]
         _run(py_side, py_command, py_diag, _environment("python"), timeout)
     if not keep_ports:
         _normalize(php_side)
