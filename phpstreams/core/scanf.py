@@ -46,7 +46,7 @@ _NUMBER_OPS = {
 }
 _VALID = frozenset(b"ndDioxXufeEgsc[")
 
-ScanValue = Union[int, float, bytes, None]
+ScanValue = Union[int, float, bytes, None]  # noqa: UP007 (a runtime alias on 3.10)
 
 
 def _cstr(data: bytes) -> bytes:
@@ -227,7 +227,7 @@ def _strtol(digits: bytes, base: int, unsigned: bool) -> int:
 
 def scan(
     string: bytes, format: bytes, slots: int
-) -> tuple[list[ScanValue] | None | int, dict[int, ScanValue]]:
+) -> tuple[list[ScanValue] | int | None, dict[int, ScanValue]]:
     """php_sscanf_internal: scan ``string`` by ``format``.
 
     ``slots``: the number of by-reference variables (0: array form). Returns
