@@ -106,6 +106,11 @@ from .contexts import (
 from .crypto import (
     stream_socket_enable_crypto,
 )
+from .formats import (
+    fgetcsv,
+    fputcsv,
+    fscanf,
+)
 from .io import (
     fclose,
     feof,
@@ -275,9 +280,12 @@ __all__ = [
     "feof",
     "fflush",
     "fgetc",
+    "fgetcsv",
     "fgets",
+    "fputcsv",
     "fputs",
     "fread",
+    "fscanf",
     "fsockopen",
     "fwrite",
     "get_resource_id",
