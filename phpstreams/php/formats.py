@@ -83,7 +83,8 @@ def fgetcsv(
 ) -> list[bytes | None] | Literal[False]:
     """PHP's ``fgetcsv()``: the fields of the next CSV record of the stream.
 
-    ``function fgetcsv(resource $stream, ?int $length = null, string $separator = ",", string $enclosure = "\\"", string $escape = "\\\\"): array|false``
+    ``function fgetcsv(resource $stream, ?int $length = null, string $separator = ",",
+    string $enclosure = "\\"", string $escape = "\\\\"): array|false``
 
     Returns a ``list`` of ``bytes`` -- ``[None]`` for a blank line, as PHP's
     ``[null]`` -- or ``False`` at the end of the stream (or a timeout with
@@ -95,9 +96,7 @@ def fgetcsv(
     quote = _single("fgetcsv", 4, "enclosure", enclosure, False)
     escape_char = _single("fgetcsv", 5, "escape", escape, True)
     if length is not None and not 0 <= length <= _LONG_MAX - 1:
-        raise ValueError(
-            f"fgetcsv(): Argument #2 ($length) must be between 0 and {_LONG_MAX - 1}"
-        )
+        raise ValueError(f"fgetcsv(): Argument #2 ($length) must be between 0 and {_LONG_MAX - 1}")
     s = require_stream("fgetcsv", stream)
     line = s.get_line(None if not length else length + 1)
     if line is None:
@@ -107,9 +106,7 @@ def fgetcsv(
     return [None] if values is None else list(values)
 
 
-@php_function(
-    STUBS["fputcsv"], binary=("separator", "enclosure", "escape"), unchecked=("eol",)
-)
+@php_function(STUBS["fputcsv"], binary=("separator", "enclosure", "escape"), unchecked=("eol",))
 def fputcsv(
     stream: StreamResource,
     fields: list[Any] | dict[Any, Any],
@@ -120,7 +117,8 @@ def fputcsv(
 ) -> int | Literal[False]:
     """PHP's ``fputcsv()``: writes ``fields`` as one CSV line; returns its length.
 
-    ``function fputcsv(resource $stream, array $fields, string $separator = ",", string $enclosure = "\\"", string $escape = "\\\\", string $eol = "\\n"): int|false``
+    ``function fputcsv(resource $stream, array $fields, string $separator = ",",
+    string $enclosure = "\\"", string $escape = "\\\\", string $eol = "\\n"): int|false``
 
     Returns the bytes written (``int``), ``False`` when nothing could be. Each
     field is PHP's string of the value (``None`` is ``""``, ``True`` ``"1"``, a
