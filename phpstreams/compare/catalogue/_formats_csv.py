@@ -4,20 +4,27 @@ the separator/enclosure/escape arguments and their errors, and TLS."""
 
 from __future__ import annotations
 
-from .._scenario import Arg, Scenario, Step, call, const, loop
+from .._scenario import Arg, Call, Scenario, Step, call, const, loop
 from ._formats import FP, formats_scenario, put, tcp, tls_open
 
 __all__ = ["FGETCSV", "FPUTCSV"]
 
+class _Unset:
+    """No eol argument given."""
+
+
+_UNSET = _Unset()
 PAUSE = "\x1f"  # the pause_echo peer pauses there (peers/_plain.py PAUSE)
 
 
-def getcsv(*args: Arg) -> Step:
+def getcsv(*args: Arg) -> Call:
     return call("fgetcsv", FP, *args)
 
 
-def putcsv(fields: Arg, *args: Arg, **kwargs: Arg) -> Step:
-    return call("fputcsv", FP, fields, *args, **kwargs)
+def putcsv(fields: Arg, *args: Arg, eol: Arg | _Unset = _UNSET) -> Step:
+    if isinstance(eol, _Unset):
+        return call("fputcsv", FP, fields, *args)
+    return call("fputcsv", FP, fields, *args, eol=eol)
 
 
 def echoed(size: int = 200) -> Step:
