@@ -86,6 +86,7 @@ from .php import (
     PHPNotice,
     PHPWarning,
     Ref,
+    Socket,
     STREAM_CRYPTO_METHOD_SSLv2_CLIENT,
     STREAM_CRYPTO_METHOD_SSLv2_SERVER,
     STREAM_CRYPTO_METHOD_SSLv3_CLIENT,
@@ -135,9 +136,17 @@ from .php import (
     set_error_handler,
     set_file_buffer,
     silence,
+    socket_clear_error,
+    socket_close,
+    socket_export_stream,
+    socket_get_option,
     socket_get_status,
+    socket_import_stream,
+    socket_last_error,
     socket_set_blocking,
+    socket_set_option,
     socket_set_timeout,
+    socket_strerror,
     stream_context_create,
     stream_context_get_default,
     stream_context_get_options,
@@ -166,6 +175,8 @@ from .php import (
     stream_socket_server,
     stream_socket_shutdown,
 )
+from .php.socket_constants import *  # noqa: F403  (ext/sockets' SOL_*, SO_*, TCP_*, SOCKET_E*)
+from .php.socket_constants import __all__ as _socket_constants
 
 __all__ = [
     "E_ALL",
@@ -258,6 +269,7 @@ __all__ = [
     "STREAM_CRYPTO_PROTO_TLSv1_1",
     "STREAM_CRYPTO_PROTO_TLSv1_2",
     "STREAM_CRYPTO_PROTO_TLSv1_3",
+    "Socket",
     "StreamResource",
     "error_clear_last",
     "error_get_last",
@@ -288,9 +300,17 @@ __all__ = [
     "set_error_handler",
     "set_file_buffer",
     "silence",
+    "socket_clear_error",
+    "socket_close",
+    "socket_export_stream",
+    "socket_get_option",
     "socket_get_status",
+    "socket_import_stream",
+    "socket_last_error",
     "socket_set_blocking",
+    "socket_set_option",
     "socket_set_timeout",
+    "socket_strerror",
     "stream_context_create",
     "stream_context_get_default",
     "stream_context_get_options",
@@ -319,3 +339,4 @@ __all__ = [
     "stream_socket_server",
     "stream_socket_shutdown",
 ]
+__all__ += _socket_constants

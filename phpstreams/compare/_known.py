@@ -76,7 +76,8 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         reason="PHP's answer is undefined (no scenario: PHP's value cannot be compared)",
     ),
     KnownDifference(
-        case="unknown named parameter (`fread(stream: $fp, len: 1)`), a non-Ref given by reference",
+        case="unknown named parameter (`fread(stream: $fp, len: 1)`), a non-Ref given by "
+        "reference",
         php="`Error`: `Unknown named parameter $len` / `... cannot be passed by reference`",
         phpstreams="Python's `TypeError` with PHP's text (a `: pass a phpstreams.Ref` hint "
         "after the by-reference one)",

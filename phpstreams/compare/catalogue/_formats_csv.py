@@ -9,6 +9,7 @@ from ._formats import FP, formats_scenario, put, tcp, tls_open
 
 __all__ = ["FGETCSV", "FPUTCSV"]
 
+
 class _Unset:
     """No eol argument given."""
 
