@@ -142,15 +142,26 @@ def _socket_error(function: str, sock: Socket, what: str, code: int) -> None:
 
 def import_stream(resource: StreamResource, stream: Stream) -> Socket | None:
     """socket_import_stream on a live stream; None (after PHP's warning) when it
-    has no socket descriptor."""
+    cannot give its socket descriptor."""
+    # php-src main/streams/cast.c: _php_stream_cast(stream, PHP_STREAM_AS_SOCKETD)
+    if stream.read_filters is not None or stream.write_filters is not None:
+        warning("socket_import_stream(): Cannot cast a filtered stream on this system")
+        return None
     transport = stream.transport
-    if not isinstance(transport, SocketTransport):
-        # php-src main/streams/cast.c: _php_stream_cast
+    tls = stream.tls
+    # php-src ext/openssl/xp_ssl.c: php_openssl_sockop_cast refuses while TLS is on
+    if not isinstance(transport, SocketTransport) or (tls is not None and tls.active):
         warning(
             f"socket_import_stream(): Cannot represent a stream of type "
             f"{stream.stream_type} as a Socket Descriptor"
         )
         return None
+    buffered = stream.unread_bytes()
+    if buffered > 0:  # PHP: the warning only -- the bytes stay in the stream's buffer
+        warning(
+            f"socket_import_stream(): {buffered} bytes of buffered data lost during "
+            "stream conversion!"
+        )
     # php-src ext/sockets/sockets.c: socket_import_file_descriptor
     sock = Socket(resource, 0, True)
     try:
