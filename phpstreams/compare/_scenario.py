@@ -283,6 +283,9 @@ class Scenario:
     # port numbers nobody chose ("127.0.0.1:41234" -> "127.0.0.1:{ephemeral}").
     mask: frozenset[str] = frozenset()
     timeout: float = 30.0
+    # PHP extensions the PHP side loads (`php -n -d extension=<name>`): -n loads
+    # none of the shared ones, such as sockets or posix.
+    php_extensions: tuple[str, ...] = ()
 
     def handlers(self) -> dict[str, Handler]:
         """Every handler the scenario uses, by name."""
@@ -354,7 +357,11 @@ def scenario(
     tags: Sequence[str] = (),
     mask: Sequence[str] = (),
     timeout: float = 30.0,
+    php_extensions: Sequence[str] = (),
 ) -> Scenario:
+    for extension in php_extensions:
+        if not extension.isidentifier():
+            raise ValueError(f"scenario {name!r}: not an extension name: {extension!r}")
     built = Scenario(
         name=name,
         steps=tuple(steps),
@@ -364,6 +371,7 @@ def scenario(
         tags=frozenset(tags),
         mask=frozenset(mask),
         timeout=timeout,
+        php_extensions=tuple(php_extensions),
     )
     try:
         built.handlers()

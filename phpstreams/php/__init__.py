@@ -106,6 +106,22 @@ from .contexts import (
 from .crypto import (
     stream_socket_enable_crypto,
 )
+from .extsockets import (
+    Socket,
+    socket_clear_error,
+    socket_close,
+    socket_export_stream,
+    socket_get_option,
+    socket_import_stream,
+    socket_last_error,
+    socket_set_option,
+    socket_strerror,
+)
+from .formats import (
+    fgetcsv,
+    fputcsv,
+    fscanf,
+)
 from .io import (
     fclose,
     feof,
@@ -159,6 +175,8 @@ from .runtime import (
 from .select import (
     stream_select,
 )
+from .socket_constants import *  # noqa: F403  (ext/sockets' SOL_*, SO_*, TCP_*, SOCKET_E*)
+from .socket_constants import __all__ as _socket_constants
 from .sockets import (
     fsockopen,
     pfsockopen,
@@ -267,6 +285,7 @@ __all__ = [
     "STREAM_CRYPTO_PROTO_TLSv1_1",
     "STREAM_CRYPTO_PROTO_TLSv1_2",
     "STREAM_CRYPTO_PROTO_TLSv1_3",
+    "Socket",
     "StreamResource",
     "error_clear_last",
     "error_get_last",
@@ -275,9 +294,12 @@ __all__ = [
     "feof",
     "fflush",
     "fgetc",
+    "fgetcsv",
     "fgets",
+    "fputcsv",
     "fputs",
     "fread",
+    "fscanf",
     "fsockopen",
     "fwrite",
     "get_resource_id",
@@ -294,9 +316,17 @@ __all__ = [
     "set_error_handler",
     "set_file_buffer",
     "silence",
+    "socket_clear_error",
+    "socket_close",
+    "socket_export_stream",
+    "socket_get_option",
     "socket_get_status",
+    "socket_import_stream",
+    "socket_last_error",
     "socket_set_blocking",
+    "socket_set_option",
     "socket_set_timeout",
+    "socket_strerror",
     "stream_context_create",
     "stream_context_get_default",
     "stream_context_get_options",
@@ -325,3 +355,4 @@ __all__ = [
     "stream_socket_server",
     "stream_socket_shutdown",
 ]
+__all__ += _socket_constants

@@ -118,4 +118,5 @@ STUBS: dict[str, str] = {
     "socket_last_error": "function socket_last_error(?Socket $socket = null): int {}",
     "socket_clear_error": "function socket_clear_error(?Socket $socket = null): void {}",
     "socket_strerror": "function socket_strerror(int $error_code): string {}",
+    "socket_close": "function socket_close(Socket $socket): void {}",
 }

@@ -14,6 +14,7 @@ The shape (after httpcore's backends): ``recv``/``send``/``wait``/``close``,
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import select
 import socket
@@ -104,6 +105,19 @@ class SocketTransport:
 
     def set_nodelay(self) -> None:
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def getsockopt(self, level: int, option: int, size: int) -> bytes:
+        """getsockopt() into a ``size``-byte buffer: the bytes the kernel wrote
+        (as many as it says); raises OSError."""
+        return self.sock.getsockopt(level, option, size)
+
+    def setsockopt(self, level: int, option: int, value: bytes) -> None:
+        """setsockopt() of the raw option bytes; raises OSError."""
+        self.sock.setsockopt(level, option, value)
+
+    def file_status_flags(self) -> int:
+        """fcntl(F_GETFL): O_NONBLOCK and the rest; raises OSError."""
+        return fcntl.fcntl(self.fd, fcntl.F_GETFL)
 
     def name(self, remote: bool) -> Any:
         """getpeername() or getsockname(); raises OSError."""

@@ -174,3 +174,22 @@ def test_php_and_python_encoders_agree() -> None:
     py = [json.loads(json.dumps(encode(v))) for v in VALUES]
     norm = [normalize_record({"ret": x}, PH, frozenset())["ret"] for x in php]
     assert norm == [normalize_record({"ret": x}, PH, frozenset())["ret"] for x in py]
+
+
+def test_a_scenario_names_the_php_extensions_it_loads() -> None:
+    from phpstreams.compare._runner import php_command
+    from phpstreams.compare._scenario import call, scenario
+
+    sc = scenario("x/y", steps=[call("f")], php_extensions=("sockets", "posix"))
+    assert sc.php_extensions == ("sockets", "posix")
+    command = php_command("php", "s.php", sc.php_extensions)
+    assert command[: len(PHP_ARGS) + 1] == ["php", *PHP_ARGS]
+    assert command[len(PHP_ARGS) + 1 :] == [
+        "-d",
+        "extension=sockets",
+        "-d",
+        "extension=posix",
+        "s.php",
+    ]
+    with pytest.raises(ValueError, match="not an extension name"):
+        scenario("x/z", steps=[], php_extensions=("a b",))

@@ -17,6 +17,11 @@ can run the phpt's own server); ``tcp_sender``, ``udp_sender``, ``unix_sender``
 (clients for the scenario's own server: they send ``SENDER_PAYLOAD`` once the
 server listens); ``gh11418`` (sends ``Hi Hello``, 50 ms later `` World\\n``, then
 closes) and ``gh13860`` (sends ``xx``, closes 0.3 s later).
+
+Added for the formats catalogue (``catalogue/_formats*.py``): ``pause_echo``
+echoes what it receives, except that a ``PAUSE`` byte (0x1f) in it is dropped
+and the echo waits ``PAUSE_SECONDS`` there: the scenario's one write comes back
+in TCP segments split where it says (a CSV field cut between two segments).
 """
 
 from __future__ import annotations
@@ -37,7 +42,17 @@ from ._base import (
     started,
 )
 
-__all__ = ["BANNER", "BULK", "LINES", "PARTIAL", "PLAIN_KINDS", "SENDER_PAYLOAD", "PlainPeer"]
+__all__ = [
+    "BANNER",
+    "BULK",
+    "LINES",
+    "PARTIAL",
+    "PAUSE",
+    "PAUSE_SECONDS",
+    "PLAIN_KINDS",
+    "SENDER_PAYLOAD",
+    "PlainPeer",
+]
 
 BANNER = b"220 ready\r\n"
 LINES = b"first line\nsecond line\r\nthird\n\nlast-no-newline"
@@ -46,6 +61,8 @@ PARTIAL = b"partial"
 BULK = (b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 323)[:20000]
 SENDER_PAYLOAD = b"ABCdef123\n"  # what tcp4loop.phpt, udp4loop.phpt and unixloop.phpt send
 _SENDER_DEADLINE = 10.0
+PAUSE = b"\x1f"  # pause_echo: where the echo pauses
+PAUSE_SECONDS = 0.15
 
 
 def _free_port() -> int:
@@ -115,6 +132,17 @@ class PlainPeer(Peer):
             conn.shutdown(socket.SHUT_WR)
         while self._recv(conn):
             pass
+        conn.close()
+
+    def handle_pause_echo(self, conn: socket.socket) -> None:
+        """Echo, pausing PAUSE_SECONDS at each PAUSE byte (dropped)."""
+        while data := self._recv(conn):
+            parts = data.split(PAUSE)
+            for k, part in enumerate(parts):
+                if k and self._stop.wait(PAUSE_SECONDS):
+                    return
+                if part:
+                    self._send(conn, part)
         conn.close()
 
     def handle_gh11418(self, conn: socket.socket) -> None:
@@ -228,6 +256,7 @@ def _setup(peer: PlainPeer) -> None:
         "close": peer.handle_close,
         "bulk": peer.handle_bulk,
         "reset": peer.handle_reset,
+        "pause_echo": peer.handle_pause_echo,
         "gh11418": peer.handle_gh11418,
         "gh13860": peer.handle_gh13860,
     }
@@ -282,6 +311,7 @@ PLAIN_KINDS = register(
     "close",
     "bulk",
     "reset",
+    "pause_echo",
     "gh11418",
     "gh13860",
     "blackhole",
