@@ -4,7 +4,7 @@ the separator/enclosure/escape arguments and their errors, and TLS."""
 
 from __future__ import annotations
 
-from .._scenario import Arg, Call, Scenario, Step, call, const, loop
+from .._scenario import Arg, Call, Scenario, Step, call, const, loop, sleep
 from ._formats import FP, formats_scenario, put, tcp, tls_open
 
 __all__ = ["FGETCSV", "FPUTCSV"]
@@ -85,6 +85,22 @@ FGETCSV: list[Scenario] = [
             put(f'a,"b{PAUSE}c""{PAUSE}""d\r{PAUSE}\ne",f{PAUSE}g\n'),
             getcsv(),
             call("stream_get_meta_data", FP),
+        ],
+    ),
+    formats_scenario(
+        "fgetcsv/nonblocking-partial-record",
+        peer="pause_echo",
+        doc="a non-blocking stream: the record's second line has not come yet, so the "
+        "open field ends with what there is; the rest is read later as its own line",
+        steps=[
+            tcp(),
+            call("stream_set_blocking", FP, False),
+            put(f'a,"b\n{PAUSE}c",d\n'),
+            sleep(0.05),
+            getcsv(),
+            sleep(0.4),
+            getcsv(),
+            getcsv(),
         ],
     ),
     formats_scenario(
@@ -279,6 +295,17 @@ FPUTCSV: list[Scenario] = [
             call("fclose", FP),
             putcsv(["a"]),
             putcsv(["a"], ""),
+        ],
+    ),
+    formats_scenario(
+        "fputcsv/write-after-shutdown",
+        peer="echo",
+        doc="fputcsv after our own SHUT_WR: PHP's notice (Send of N bytes failed with "
+        "errno=32 Broken pipe) and false",
+        steps=[
+            tcp(),
+            call("stream_socket_shutdown", FP, const("STREAM_SHUT_WR")),
+            putcsv(["a", "b c"]),
         ],
     ),
     formats_scenario(
