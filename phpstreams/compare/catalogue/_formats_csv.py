@@ -4,7 +4,7 @@ the separator/enclosure/escape arguments and their errors, and TLS."""
 
 from __future__ import annotations
 
-from .._scenario import Arg, Call, Scenario, Step, call, const, loop, sleep
+from .._scenario import Arg, Call, Scenario, Step, arr, call, const, loop, sleep
 from ._formats import FP, formats_scenario, put, tcp, tls_open
 
 __all__ = ["FGETCSV", "FPUTCSV"]
@@ -96,7 +96,8 @@ FGETCSV: list[Scenario] = [
             tcp(),
             call("stream_set_blocking", FP, False),
             put(f'a,"b\n{PAUSE}c",d\n'),
-            sleep(0.05),
+            # wait for the first segment only: the second comes PAUSE_SECONDS later
+            call("stream_select", arr("r", [FP]), arr("w", None), arr("x", None), 2),
             getcsv(),
             sleep(0.4),
             getcsv(),
