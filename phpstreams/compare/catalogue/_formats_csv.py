@@ -28,9 +28,13 @@ def putcsv(fields: Arg, *args: Arg, eol: Arg | _Unset = _UNSET) -> Step:
     return call("fputcsv", FP, fields, *args, eol=eol)
 
 
-def echoed(size: int = 200) -> Step:
-    """fread($fp, size): what the echo peer sent back."""
-    return call("fread", FP, size)
+def echoed() -> list[Step]:
+    """Everything the echo peer sends back: our SHUT_WR (the peer echoes all, then
+    closes), then stream_get_contents($fp) to the end -- no race with the echo."""
+    return [
+        call("stream_socket_shutdown", FP, const("STREAM_SHUT_WR")),
+        call("stream_get_contents", FP),
+    ]
 
 
 FGETCSV: list[Scenario] = [
@@ -239,7 +243,7 @@ FPUTCSV: list[Scenario] = [
         steps=[
             tcp(),
             putcsv(["plain", "a b", "c,d", 'e"f', 'g\\"h', "i\nj", "k\tl", "m\rn", "o\\p", ""]),
-            echoed(),
+            *echoed(),
         ],
     ),
     formats_scenario(
@@ -251,7 +255,7 @@ FPUTCSV: list[Scenario] = [
             tcp(),
             putcsv({"x": None, "y": True, "z": False, "5": 12, "6": 0.1, "7": -0.0}),
             putcsv([1e100, 1.5, 2.0, 1 / 3]),
-            echoed(),
+            *echoed(),
         ],
     ),
     formats_scenario(
@@ -265,7 +269,7 @@ FPUTCSV: list[Scenario] = [
             putcsv(["c"], ",", '"', "\\", None),
             putcsv(["d"], eol=7),
             putcsv([]),
-            echoed(),
+            *echoed(),
         ],
     ),
     formats_scenario(
@@ -276,7 +280,7 @@ FPUTCSV: list[Scenario] = [
             tcp(),
             putcsv(["a'b", "c d", "e;f"], ";", "'"),
             putcsv(['x\\"y', "z"], ",", '"', ""),
-            echoed(),
+            *echoed(),
         ],
     ),
     formats_scenario(
@@ -292,7 +296,7 @@ FPUTCSV: list[Scenario] = [
             putcsv("x"),
             putcsv(["a"], eol=[]),
             putcsv([["nested"], "b"]),
-            echoed(),
+            *echoed(),
             call("fclose", FP),
             putcsv(["a"]),
             putcsv(["a"], ""),
