@@ -38,7 +38,20 @@ OBSERVERS = frozenset(
 # Calls that prepare what the subject uses: a subject only when nothing else is called.
 SETUP = frozenset({"stream_context_create", "stream_context_set_default"})
 # Groups whose subject no word names (``starttls/tls-client`` tests enable_crypto).
-GROUPS: dict[str, tuple[str, ...]] = {"starttls": ("stream_socket_enable_crypto",)}
+GROUPS: dict[str, tuple[str, ...]] = {
+    "starttls": ("stream_socket_enable_crypto",),
+    # every extsockets scenario works on an imported Socket
+    "extsockets": (
+        "socket_import_stream",
+        "socket_export_stream",
+        "socket_set_option",
+        "socket_get_option",
+        "socket_last_error",
+        "socket_clear_error",
+        "socket_strerror",
+        "socket_close",
+    ),
+}
 # Words too common to name a function.
 _STOP = frozenset({"stream", "socket", "get", "set", "and", "not", "the", "with", "for", "data"})
 _CLOSED_READS = (

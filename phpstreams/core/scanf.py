@@ -257,7 +257,7 @@ def scan(
                 s += 1
             continue
         if ch == 0x25 and _at(fmt, i) != 0x25:
-            ch = fmt[i] if i < len(fmt) else 0
+            ch = _at(fmt, i)
             i += 1
         else:  # a literal (or %%)
             if ch == 0x25:

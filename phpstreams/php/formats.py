@@ -8,7 +8,7 @@ writes.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ..core.arguments import php_function
 from ..core.coercion import Site, coerce_string, php_string
@@ -23,6 +23,7 @@ from .signatures import STUBS
 
 __all__ = ["fgetcsv", "fputcsv", "fscanf"]
 
+Text = str | bytes  # a PHP string argument (the body gets bytes)
 _LONG_MAX = 2**63 - 1
 _EOL = Site("fputcsv", 6, "eol", ("string", "null"), "?string", True, False, (), True)
 
@@ -38,7 +39,7 @@ def _file_handle(stream: StreamResource) -> Stream:
 
 @php_function(STUBS["fscanf"], binary=("format",))
 def fscanf(
-    stream: StreamResource, format: bytes, *vars: Ref
+    stream: StreamResource, format: Text, *vars: Ref
 ) -> list[ScanValue] | int | Literal[False] | None:
     """PHP's ``fscanf()``: one line of the stream, scanned by ``format``.
 
@@ -57,14 +58,15 @@ def fscanf(
     line = s.get_line(None)
     if line is None:
         return False
-    result, assigned = scan(line, format, len(vars))
+    result, assigned = scan(line, cast(bytes, format), len(vars))  # bytes: binary=
     for index, value in assigned.items():
         vars[index].value = value
     return result
 
 
-def _single(function: str, number: int, name: str, value: bytes, empty_ok: bool) -> int | None:
+def _single(function: str, number: int, name: str, text: Text, empty_ok: bool) -> int | None:
     """A separator/enclosure/escape argument: its byte (None for an empty escape)."""
+    value = cast(bytes, text)  # the argument layer delivers them as bytes (binary=)
     if len(value) == 1:
         return value[0]
     if empty_ok and not value:
@@ -77,9 +79,9 @@ def _single(function: str, number: int, name: str, value: bytes, empty_ok: bool)
 def fgetcsv(
     stream: StreamResource,
     length: int | None = None,
-    separator: bytes = b",",
-    enclosure: bytes = b'"',
-    escape: bytes = b"\\",
+    separator: Text = b",",
+    enclosure: Text = b'"',
+    escape: Text = b"\\",
 ) -> list[bytes | None] | Literal[False]:
     """PHP's ``fgetcsv()``: the fields of the next CSV record of the stream.
 
@@ -110,10 +112,10 @@ def fgetcsv(
 def fputcsv(
     stream: StreamResource,
     fields: list[Any] | dict[Any, Any],
-    separator: bytes = b",",
-    enclosure: bytes = b'"',
-    escape: bytes = b"\\",
-    eol: Any = "\n",
+    separator: Text = b",",
+    enclosure: Text = b'"',
+    escape: Text = b"\\",
+    eol: Text | None = "\n",
 ) -> int | Literal[False]:
     """PHP's ``fputcsv()``: writes ``fields`` as one CSV line; returns its length.
 

@@ -31,3 +31,23 @@ def port(address: str) -> bytes | Literal[False]:
     if enabled is not True:
         return False
     return fgets(fp)
+
+
+def predis_nodelay(fp: StreamResource) -> bool:
+    """Predis' TCP_NODELAY through ext/sockets, and an fscanf / fgetcsv read."""
+    from phpstreams import (
+        SOL_TCP,
+        TCP_NODELAY,
+        fgetcsv,
+        fscanf,
+        socket_import_stream,
+        socket_set_option,
+    )
+
+    sock = socket_import_stream(fp)
+    if sock is False:
+        return False
+    code = Ref()
+    counted: object = fscanf(fp, "%d", code)
+    row: list[bytes | None] | Literal[False] = fgetcsv(fp)
+    return socket_set_option(sock, SOL_TCP, TCP_NODELAY, 1) and bool(counted) and bool(row)

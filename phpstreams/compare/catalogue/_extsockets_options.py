@@ -317,7 +317,8 @@ ERRORS: list[Scenario] = [
         "error/constants",
         peer=None,
         doc="a few SOCKET_E*, SOL_* and SO_* constants have PHP's Linux values",
-        steps=[
+        steps=[call("socket_strerror", const("SOCKET_EPIPE"))]
+        + [
             same(const(name), value)
             for name, value in (
                 ("SOCKET_EPERM", 1),

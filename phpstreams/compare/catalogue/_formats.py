@@ -258,6 +258,19 @@ FSCANF: list[Scenario] = [
         ],
     ),
     formats_scenario(
+        "fscanf/line-split-across-segments",
+        peer="pause_echo",
+        doc="a line arriving in three TCP segments: fscanf waits for its end; a "
+        "non-blocking stream with nothing there: false",
+        steps=[
+            tcp(),
+            put("12 \x1fthirty\x1f 4.5\n"),
+            fscanf("%d %s %f"),
+            call("stream_set_blocking", FP, False),
+            fscanf("%d"),
+        ],
+    ),
+    formats_scenario(
         "fscanf/nul-byte",
         peer="echo",
         doc="the line is a C string for the scanner: a NUL byte ends it (a NUL in the format too)",

@@ -4,7 +4,7 @@ the separator/enclosure/escape arguments and their errors, and TLS."""
 
 from __future__ import annotations
 
-from .._scenario import Arg, Call, Scenario, Step, call, const, loop
+from .._scenario import Arg, Call, Scenario, Step, arr, call, const, loop, sleep
 from ._formats import FP, formats_scenario, put, tcp, tls_open
 
 __all__ = ["FGETCSV", "FPUTCSV"]
@@ -28,9 +28,13 @@ def putcsv(fields: Arg, *args: Arg, eol: Arg | _Unset = _UNSET) -> Step:
     return call("fputcsv", FP, fields, *args, eol=eol)
 
 
-def echoed(size: int = 200) -> Step:
-    """fread($fp, size): what the echo peer sent back."""
-    return call("fread", FP, size)
+def echoed() -> list[Step]:
+    """Everything the echo peer sends back: our SHUT_WR (the peer echoes all, then
+    closes), then stream_get_contents($fp) to the end -- no race with the echo."""
+    return [
+        call("stream_socket_shutdown", FP, const("STREAM_SHUT_WR")),
+        call("stream_get_contents", FP),
+    ]
 
 
 FGETCSV: list[Scenario] = [
@@ -85,6 +89,23 @@ FGETCSV: list[Scenario] = [
             put(f'a,"b{PAUSE}c""{PAUSE}""d\r{PAUSE}\ne",f{PAUSE}g\n'),
             getcsv(),
             call("stream_get_meta_data", FP),
+        ],
+    ),
+    formats_scenario(
+        "fgetcsv/nonblocking-partial-record",
+        peer="pause_echo",
+        doc="a non-blocking stream: the record's second line has not come yet, so the "
+        "open field ends with what there is; the rest is read later as its own line",
+        steps=[
+            tcp(),
+            call("stream_set_blocking", FP, False),
+            put(f'a,"b\n{PAUSE}c",d\n'),
+            # wait for the first segment only: the second comes PAUSE_SECONDS later
+            call("stream_select", arr("r", [FP]), arr("w", None), arr("x", None), 2),
+            getcsv(),
+            sleep(0.4),
+            getcsv(),
+            getcsv(),
         ],
     ),
     formats_scenario(
@@ -222,7 +243,7 @@ FPUTCSV: list[Scenario] = [
         steps=[
             tcp(),
             putcsv(["plain", "a b", "c,d", 'e"f', 'g\\"h', "i\nj", "k\tl", "m\rn", "o\\p", ""]),
-            echoed(),
+            *echoed(),
         ],
     ),
     formats_scenario(
@@ -234,7 +255,7 @@ FPUTCSV: list[Scenario] = [
             tcp(),
             putcsv({"x": None, "y": True, "z": False, "5": 12, "6": 0.1, "7": -0.0}),
             putcsv([1e100, 1.5, 2.0, 1 / 3]),
-            echoed(),
+            *echoed(),
         ],
     ),
     formats_scenario(
@@ -248,7 +269,7 @@ FPUTCSV: list[Scenario] = [
             putcsv(["c"], ",", '"', "\\", None),
             putcsv(["d"], eol=7),
             putcsv([]),
-            echoed(),
+            *echoed(),
         ],
     ),
     formats_scenario(
@@ -259,7 +280,7 @@ FPUTCSV: list[Scenario] = [
             tcp(),
             putcsv(["a'b", "c d", "e;f"], ";", "'"),
             putcsv(['x\\"y', "z"], ",", '"', ""),
-            echoed(),
+            *echoed(),
         ],
     ),
     formats_scenario(
@@ -275,10 +296,21 @@ FPUTCSV: list[Scenario] = [
             putcsv("x"),
             putcsv(["a"], eol=[]),
             putcsv([["nested"], "b"]),
-            echoed(),
+            *echoed(),
             call("fclose", FP),
             putcsv(["a"]),
             putcsv(["a"], ""),
+        ],
+    ),
+    formats_scenario(
+        "fputcsv/write-after-shutdown",
+        peer="echo",
+        doc="fputcsv after our own SHUT_WR: PHP's notice (Send of N bytes failed with "
+        "errno=32 Broken pipe) and false",
+        steps=[
+            tcp(),
+            call("stream_socket_shutdown", FP, const("STREAM_SHUT_WR")),
+            putcsv(["a", "b c"]),
         ],
     ),
     formats_scenario(

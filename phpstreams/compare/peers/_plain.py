@@ -62,7 +62,7 @@ BULK = (b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 323)
 SENDER_PAYLOAD = b"ABCdef123\n"  # what tcp4loop.phpt, udp4loop.phpt and unixloop.phpt send
 _SENDER_DEADLINE = 10.0
 PAUSE = b"\x1f"  # pause_echo: where the echo pauses
-PAUSE_SECONDS = 0.15
+PAUSE_SECONDS = 0.25
 
 
 def _free_port() -> int:
