@@ -109,10 +109,11 @@ def _write(
     written, error = s.write(payload)
     if error:
         code = error
-        notice(
-            f"{function}(): Send of {len(payload) - written} bytes failed with "
-            f"errno={code} {strerror(code)}"
-        )
+        if code > 0:  # -1: the ops reported the failure themselves (local streams)
+            notice(
+                f"{function}(): Send of {len(payload) - written} bytes failed with "
+                f"errno={code} {strerror(code)}"
+            )
         if written == 0:
             return False
     return written
