@@ -166,9 +166,10 @@ def _parse(run: SideRun, stdout: str) -> None:
             run.stray.append(line)
 
 
-def _command(side: str, exe: str, script: Path) -> list[str]:
+def _command(side: str, exe: str, script: Path, extensions: Sequence[str] = ()) -> list[str]:
     if side == "php":
-        return [exe, *PHP_ARGS, str(script)]
+        loaded = [arg for name in extensions for arg in ("-d", f"extension={name}")]
+        return [exe, *PHP_ARGS, *loaded, str(script)]
     return [exe, "-X", "utf8", str(script)]
 
 
@@ -201,7 +202,7 @@ def run_side(sc: Scenario, side: str, exe: str) -> SideRun:
             script = Path(folder) / ("scenario.php" if side == "php" else "scenario.py")
             script.write_text(run.script, encoding="utf-8")
             with subprocess.Popen(
-                _command(side, exe, script),
+                _command(side, exe, script, sc.php_extensions),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

@@ -290,11 +290,14 @@ def stream_get_contents(
             "stream_get_contents(): Argument #2 ($length) must be greater than or equal to -1"
         )
     s = require_stream("stream_get_contents", stream)
-    if offset >= 0 and offset != s.position:
-        # PHP: a forward seek is emulated by reading; backwards needs a seekable stream
-        if offset < s.position or not s.skip(offset - s.position):
-            if offset < s.position:
-                warning("stream_get_contents(): Stream does not support seeking")
+    if offset >= 0:
+        # PHP: forwards by SEEK_CUR (a socket emulates it by reading), backwards by SEEK_SET
+        position, sought = s.position, 0
+        if position >= 0 and offset > position:
+            sought = s.seek(offset - position, 1)
+        elif offset < position:
+            sought = s.seek(offset, 0)
+        if sought != 0:
             warning(f"stream_get_contents(): Failed to seek to position {offset} in the stream")
             return False
     if length == 0:
