@@ -103,10 +103,20 @@ class Memory:
         """php_stream_memory_stat."""
         mode = (0o444 if self.mode & READONLY else 0o666) | 0o100000
         return {
-            "dev": 0xC, "ino": 0, "mode": mode, "nlink": 1, "uid": 0, "gid": 0,
-            "rdev": -1, "size": len(self.data), "atime": 0, "mtime": 0, "ctime": 0,
-            "blksize": -1, "blocks": -1,
-        }  # fmt: skip
+            "dev": 0xC,
+            "ino": 0,
+            "mode": mode,
+            "nlink": 1,
+            "uid": 0,
+            "gid": 0,
+            "rdev": -1,
+            "size": len(self.data),
+            "atime": 0,
+            "mtime": 0,
+            "ctime": 0,
+            "blksize": -1,
+            "blocks": -1,
+        }
 
     def truncate(self, size: int) -> bool:
         if self.mode & READONLY:
@@ -272,6 +282,11 @@ def open_temp(
     """php_stream_temp_create (php://temp, php://temp/maxmemory:N)."""
     rw = mode_from_str(mode)
     return LocalStream(
-        TEMP, "TEMP", _mode_to_str(rw), uri, Temp(rw, max_memory),
-        no_buffer=True, populates_meta=True,
-    )  # fmt: skip
+        TEMP,
+        "TEMP",
+        _mode_to_str(rw),
+        uri,
+        Temp(rw, max_memory),
+        no_buffer=True,
+        populates_meta=True,
+    )

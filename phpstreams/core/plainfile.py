@@ -45,8 +45,13 @@ _LOCKS = {1: fcntl.LOCK_SH, 2: fcntl.LOCK_EX, 3: fcntl.LOCK_UN}
 
 def parse_fopen_mode(mode: str) -> int | None:
     """php_stream_parse_fopen_modes: the open() flags, None for an invalid mode."""
-    first = {"r": 0, "w": os.O_TRUNC | os.O_CREAT, "a": os.O_CREAT | os.O_APPEND,
-             "x": os.O_CREAT | os.O_EXCL, "c": os.O_CREAT}.get(mode[:1])  # fmt: skip
+    first = {
+        "r": 0,
+        "w": os.O_TRUNC | os.O_CREAT,
+        "a": os.O_CREAT | os.O_APPEND,
+        "x": os.O_CREAT | os.O_EXCL,
+        "c": os.O_CREAT,
+    }.get(mode[:1])
     if first is None:
         return None
     if "+" in mode:
@@ -99,8 +104,10 @@ class FileOps(LocalOps):
             code = exc.errno or 0
             if code in _TRANSIENT:
                 return b""
-            notice(f"{active_function()}(): Read of {size} bytes failed with "
-                   f"errno={code} {strerror(code)}")  # fmt: skip
+            notice(
+                f"{active_function()}(): Read of {size} bytes failed with "
+                f"errno={code} {strerror(code)}"
+            )
             if code != errno.EBADF:
                 stream.eof = True
             return None
@@ -121,8 +128,10 @@ class FileOps(LocalOps):
                 code = exc.errno or 0
                 if code in _TRANSIENT:
                     return written, 0
-                notice(f"{active_function()}(): Write of {len(data) - written} bytes failed "
-                       f"with errno={code} {strerror(code)}")  # fmt: skip
+                notice(
+                    f"{active_function()}(): Write of {len(data) - written} bytes failed "
+                    f"with errno={code} {strerror(code)}"
+                )
                 return written, -1
             if done <= 0:
                 break
@@ -226,8 +235,9 @@ def from_fd(fd: int, mode: str, uri: str, wrapper_type: str) -> LocalStream:
     """_php_stream_fopen_from_fd: seekable unless a pipe or a character device."""
     st = os.fstat(fd)
     seekable = not (stat_module.S_ISFIFO(st.st_mode) or stat_module.S_ISCHR(st.st_mode))
-    stream = LocalStream(FILE, "STDIO", mode, uri, FileHandle(fd), wrapper_type=wrapper_type,
-                         seekable=seekable)  # fmt: skip
+    stream = LocalStream(
+        FILE, "STDIO", mode, uri, FileHandle(fd), wrapper_type=wrapper_type, seekable=seekable
+    )
     if seekable:
         try:
             stream.base = os.lseek(fd, 0, os.SEEK_CUR)
@@ -254,8 +264,9 @@ def _open_php(path: str, mode: str, uri: str) -> LocalStream | str | None:
                 number += ch
             max_memory = sign * int(number or "0")
             if max_memory < 0:
-                raise ValueError(f"{active_function()}(): Argument #2 ($mode) must be "
-                                 "greater than or equal to 0")  # fmt: skip
+                raise ValueError(
+                    f"{active_function()}(): Argument #2 ($mode) must be greater than or equal to 0"
+                )
         return open_temp(mode, max_memory, uri)
     if lower == "memory":
         return open_memory(mode, uri)
@@ -280,8 +291,10 @@ def _open_php(path: str, mode: str, uri: str) -> LocalStream | str | None:
         fd = os.dup(original)
     except OSError as exc:
         code = exc.errno or 0
-        return (f"Error duping file descriptor {original}; possibly it doesn't exist: "
-                f"[{code}]: {strerror(code)}")  # fmt: skip
+        return (
+            f"Error duping file descriptor {original}; possibly it doesn't exist: "
+            f"[{code}]: {strerror(code)}"
+        )
     return from_fd(fd, mode, uri, "PHP")
 
 

@@ -42,8 +42,21 @@ __all__ = [
     "stream_supports_lock",
 ]
 
-_STAT_KEYS = ("dev", "ino", "mode", "nlink", "uid", "gid", "rdev", "size",
-              "atime", "mtime", "ctime", "blksize", "blocks")  # fmt: skip
+_STAT_KEYS = (
+    "dev",
+    "ino",
+    "mode",
+    "nlink",
+    "uid",
+    "gid",
+    "rdev",
+    "size",
+    "atime",
+    "mtime",
+    "ctime",
+    "blksize",
+    "blocks",
+)
 
 
 def _path(function: str, filename: str) -> str:

@@ -35,27 +35,61 @@ SOCKETS: list[Scenario] = [
     _socket(
         "ftell-fread",
         "ftell counts the bytes fread consumed, not those PHP buffered",
-        [tell(), call("fread", FP, 5), tell(), call("fgets", FP), tell(), meta(),
-         call("fread", FP, 100), tell(), call("feof", FP), tell()],  # fmt: skip
+        [
+            tell(),
+            call("fread", FP, 5),
+            tell(),
+            call("fgets", FP),
+            tell(),
+            meta(),
+            call("fread", FP, 100),
+            tell(),
+            call("feof", FP),
+            tell(),
+        ],
     ),
     _socket(
         "ftell-fwrite",
         "on a socket ftell counts bytes written as well as read",
-        [tell(), call("fwrite", FP, "abc\n"), tell(), call("fgets", FP), tell(),
-         call("fwrite", FP, "de"), call("fwrite", FP, ""), tell()],  # fmt: skip
+        [
+            tell(),
+            call("fwrite", FP, "abc\n"),
+            tell(),
+            call("fgets", FP),
+            tell(),
+            call("fwrite", FP, "de"),
+            call("fwrite", FP, ""),
+            tell(),
+        ],
         peer="echo",
     ),
     _socket(
         "ftell-stream-get-line",
         "stream_get_line consumes the record and its delimiter: ftell counts both",
-        [call("stream_get_line", FP, 100, "\n"), tell(), call("stream_get_line", FP, 3), tell(),
-         call("stream_get_line", FP, 100, "\r\n"), tell(), call("fgetc", FP), tell()],  # fmt: skip
+        [
+            call("stream_get_line", FP, 100, "\n"),
+            tell(),
+            call("stream_get_line", FP, 3),
+            tell(),
+            call("stream_get_line", FP, 100, "\r\n"),
+            tell(),
+            call("fgetc", FP),
+            tell(),
+        ],
     ),
     _socket(
         "fseek-set-inside-buffer",
         "fseek SEEK_SET forward within the read buffer works on a socket; backwards warns",
-        [call("fread", FP, 3), call("fseek", FP, 8), tell(), call("fread", FP, 4),
-         call("fseek", FP, 0), tell(), call("fseek", FP, 500), tell()],  # fmt: skip
+        [
+            call("fread", FP, 3),
+            call("fseek", FP, 8),
+            tell(),
+            call("fread", FP, 4),
+            call("fseek", FP, 0),
+            tell(),
+            call("fseek", FP, 500),
+            tell(),
+        ],
     ),
     _socket(
         "fseek-cur-forward-emulated",
@@ -70,8 +104,14 @@ SOCKETS: list[Scenario] = [
     _socket(
         "fseek-end-and-negative",
         "SEEK_END and a negative SEEK_CUR: 'Stream does not support seeking', -1",
-        [call("fseek", FP, 0, SEEK_END), call("fseek", FP, -1, SEEK_CUR),
-         call("fread", FP, 2), call("fseek", FP, -1, SEEK_CUR), call("fseek", FP, 0, 7), tell()],  # fmt: skip
+        [
+            call("fseek", FP, 0, SEEK_END),
+            call("fseek", FP, -1, SEEK_CUR),
+            call("fread", FP, 2),
+            call("fseek", FP, -1, SEEK_CUR),
+            call("fseek", FP, 0, 7),
+            tell(),
+        ],
     ),
     _socket(
         "rewind",
@@ -96,10 +136,15 @@ SOCKETS: list[Scenario] = [
     _socket(
         "flock",
         "flock on a socket: false without a warning, $would_block 0; operation 0 is a ValueError",
-        [call("stream_supports_lock", FP), call("flock", FP, const("LOCK_EX")),
-         call("flock", FP, const("LOCK_SH") | const("LOCK_NB"), ref("wb")),
-         call("flock", FP, const("LOCK_UN"), ref("wb")), call("flock", FP, 0),
-         call("flock", FP, 4), call("flock", FP, 99)],  # fmt: skip
+        [
+            call("stream_supports_lock", FP),
+            call("flock", FP, const("LOCK_EX")),
+            call("flock", FP, const("LOCK_SH") | const("LOCK_NB"), ref("wb")),
+            call("flock", FP, const("LOCK_UN"), ref("wb")),
+            call("flock", FP, 0),
+            call("flock", FP, 4),
+            call("flock", FP, 99),
+        ],
     ),
     _socket(
         "isatty-unbuffered",
@@ -114,31 +159,55 @@ SOCKETS: list[Scenario] = [
     _socket(
         "posix-isatty",
         "posix_isatty of a socket (posix loaded): the buffered-data warnings, false",
-        [call("posix_isatty", FP), call("fread", FP, 4), call("posix_isatty", FP),
-         call("posix_isatty", -1), call("posix_isatty", 0), call("posix_isatty", "abc"),
-         call("posix_isatty", 2**40)],  # fmt: skip
+        [
+            call("posix_isatty", FP),
+            call("fread", FP, 4),
+            call("posix_isatty", FP),
+            call("posix_isatty", -1),
+            call("posix_isatty", 0),
+            call("posix_isatty", "abc"),
+            call("posix_isatty", 2**40),
+        ],
         php_extensions=("posix",),
     ),
     _socket(
         "stream-get-contents-offset",
         "stream_get_contents offset: forwards skips by reading, backwards warns twice",
-        [call("stream_get_contents", FP, 5, 6), tell(), call("stream_get_contents", FP, 3, 0),
-         call("stream_get_contents", FP, -1, 40), tell()],  # fmt: skip
+        [
+            call("stream_get_contents", FP, 5, 6),
+            tell(),
+            call("stream_get_contents", FP, 3, 0),
+            call("stream_get_contents", FP, -1, 40),
+            tell(),
+        ],
     ),
     _socket(
         "closed",
         "after fclose every file call raises the resource TypeError",
-        [call("fclose", FP), call("ftell", FP), call("fseek", FP, 0), call("fstat", FP),
-         call("ftruncate", FP, 0), call("flock", FP, 1), call("stream_isatty", FP),
-         call("fpassthru", FP)],  # fmt: skip
+        [
+            call("fclose", FP),
+            call("ftell", FP),
+            call("fseek", FP, 0),
+            call("fstat", FP),
+            call("ftruncate", FP, 0),
+            call("flock", FP, 1),
+            call("stream_isatty", FP),
+            call("fpassthru", FP),
+        ],
     ),
     files_scenario(
         "files/socket/unix-fstat-ftell",
         peer="unix_echo",
         tags=("socket",),
         doc="a unix socket: fstat mode 0140777, ftell counts both directions",
-        steps=[ssc("unix://{path}"), *stat_fields("fp", *STAT), call("fwrite", FP, "hi\n"),
-               call("fgets", FP), tell(), call("fseek", FP, 0)],  # fmt: skip
+        steps=[
+            ssc("unix://{path}"),
+            *stat_fields("fp", *STAT),
+            call("fwrite", FP, "hi\n"),
+            call("fgets", FP),
+            tell(),
+            call("fseek", FP, 0),
+        ],
     ),
 ]
 
@@ -155,26 +224,51 @@ TLS: list[Scenario] = [
     _tls(
         "ftell-fgets-fwrite",
         "on a TLS stream ftell counts plaintext bytes read and written",
-        [tell(), call("fwrite", FP, "one\ntwo\n"), tell(), call("fgets", FP), tell(),
-         call("fread", FP, 2), tell(), meta()],  # fmt: skip
+        [
+            tell(),
+            call("fwrite", FP, "one\ntwo\n"),
+            tell(),
+            call("fgets", FP),
+            tell(),
+            call("fread", FP, 2),
+            tell(),
+            meta(),
+        ],
     ),
     _tls(
         "stream-get-line-ftell",
         "stream_get_line on TLS: ftell moves by record and delimiter",
-        [call("fwrite", FP, "a;bb;ccc;"), call("stream_get_line", FP, 100, ";"), tell(),
-         call("stream_get_line", FP, 100, ";"), tell()],  # fmt: skip
+        [
+            call("fwrite", FP, "a;bb;ccc;"),
+            call("stream_get_line", FP, 100, ";"),
+            tell(),
+            call("stream_get_line", FP, 100, ";"),
+            tell(),
+        ],
     ),
     _tls(
         "fseek-fstat-isatty",
         "fseek/rewind/ftruncate/fsync/flock on TLS answer as the socket does; fstat mode 0140777",
-        [call("fseek", FP, 0), call("rewind", FP), *stat_fields("fp", *STAT),
-         call("ftruncate", FP, 0), call("fsync", FP), call("flock", FP, 2),
-         call("stream_supports_lock", FP), call("stream_isatty", FP)],  # fmt: skip
+        [
+            call("fseek", FP, 0),
+            call("rewind", FP),
+            *stat_fields("fp", *STAT),
+            call("ftruncate", FP, 0),
+            call("fsync", FP),
+            call("flock", FP, 2),
+            call("stream_supports_lock", FP),
+            call("stream_isatty", FP),
+        ],
     ),
     _tls(
         "fseek-cur-emulated",
         "fseek SEEK_CUR forward on TLS reads and drops the bytes",
-        [call("fwrite", FP, "0123456789\n"), call("fseek", FP, 4, SEEK_CUR), tell(),
-         call("fgets", FP), tell()],  # fmt: skip
+        [
+            call("fwrite", FP, "0123456789\n"),
+            call("fseek", FP, 4, SEEK_CUR),
+            tell(),
+            call("fgets", FP),
+            tell(),
+        ],
     ),
 ]
