@@ -257,8 +257,11 @@ class Runtime:
         timed: bool = False,
         silenced: bool = False,
         output: bool = False,
+        masked: bool = False,
     ) -> None:
         it, ret, exc = self._iteration(thunk, refs, arrs, timed, silenced, output)
+        if masked and exc is None:
+            it["ret"] = {"masked": True}
         if exc is None and assign:
             self.vars[assign] = ret
         self._emit({"i": index, "fn": label, **it})

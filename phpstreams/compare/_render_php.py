@@ -287,6 +287,8 @@ def _call_block(step: Call, ph: Placeholders, indent: str) -> list[str]:
     )
     if step.output:
         lines.append("$__it['out'] = __s($__o);")
+    if step.masked:
+        lines.append("if ($__e === null) { $__it['ret'] = ['masked' => true]; }")
     return [indent + line for line in lines]
 
 

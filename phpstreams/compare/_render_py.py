@@ -94,6 +94,8 @@ def _call_parts(step: Call, ph: Placeholders, fname: str) -> tuple[list[str], st
     )
     if step.output:
         options += ", output=True"
+    if step.masked:
+        options += ", masked=True"
     return lines, options
 
 

@@ -18,7 +18,8 @@ recording ``error_get_last()`` as ``[type, message]`` (or null).
 
 Output: a call made with ``output=True`` records what it printed to PHP's
 output (``out``: ``ob_start()`` around it in PHP, ``sys.stdout`` captured in
-Python) -- fpassthru(), php://output.  ``show(value)`` records a value (PHP
+Python) -- fpassthru(), php://output; ``masked=True`` records no return value
+(an fstat() whose inode differs by run).  ``show(value)`` records a value (PHP
 ``$st["mode"]``), for results only part of which is comparable.  A scenario's
 ``php_extensions`` are loaded into php (``-d extension=posix``).
 """
@@ -215,6 +216,7 @@ class Call:
     silenced: bool = False
     timed: bool = False
     output: bool = False
+    masked: bool = False  # the return value is not recorded (``{"masked": true}``)
 
     @property
     def label(self) -> str:
@@ -404,9 +406,12 @@ def call(
     silenced: bool = False,
     timed: bool = False,
     output: bool = False,
+    masked: bool = False,
     **kwargs: Arg,
 ) -> Call:
-    return Call(func, tuple(args), tuple(kwargs.items()), assign, silenced, timed, output)
+    return Call(
+        func, tuple(args), tuple(kwargs.items()), assign, silenced, timed, output, masked
+    )
 
 
 def loop(step: Call, *, until: Arg = False, max: int = 50) -> Loop:

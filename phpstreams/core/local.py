@@ -84,6 +84,9 @@ class LocalStream(Stream):
     def fileno(self) -> int | None:
         return None if self.handle is None else self.ops.cast_fd(self)
 
+    def set_timeout(self, timeout: float | None) -> bool:
+        return False  # PHP: only sockets implement PHP_STREAM_OPTION_READ_TIMEOUT
+
     def set_blocking(self, blocking: bool) -> None:
         pass  # PHP: meta data keeps "blocked" => true for these streams
 

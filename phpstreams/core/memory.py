@@ -165,20 +165,40 @@ def _memory(stream: Stream) -> Memory:
 class Temp:
     """php_stream_temp_data: a memory stream until it spills to a file (an fd)."""
 
-    __slots__ = ("inner", "mode", "smax")
+    __slots__ = ("inner", "mode", "name", "smax")
 
     def __init__(self, mode: int, smax: int) -> None:
         self.inner: Memory | int = Memory(mode)
         self.mode = mode
         self.smax = smax
+        self.name = ""
 
     def spill(self) -> None:
-        """php_stream_temp_write: the contents move to a temporary file."""
+        """php_stream_temp_write: the contents move to a temporary file (removed
+        when the stream closes), at the memory stream's position."""
         assert isinstance(self.inner, Memory)
-        fd, name = tempfile.mkstemp(prefix="php")
-        os.unlink(name)
+        fd, self.name = tempfile.mkstemp(prefix="php")
         os.write(fd, bytes(self.inner.data))
+        os.lseek(fd, self.inner.fpos, os.SEEK_SET)
         self.inner = fd
+
+    def read(self, stream: Stream, size: int) -> bytes:
+        """php_stream_read of the inner stream: greedy, so a short read meets the
+        end at once and sets eof (the temp stream's eof is the inner one's)."""
+        parts: list[bytes] = []
+        got = 0
+        while got < size:
+            if isinstance(self.inner, Memory):
+                data = self.inner.read(stream, size - got)
+            else:
+                data = os.read(self.inner, size - got)
+                if not data:
+                    stream.eof = True
+            if not data:
+                break
+            parts.append(data)
+            got += len(data)
+        return b"".join(parts)
 
 
 class TempOps(LocalOps):
@@ -187,13 +207,7 @@ class TempOps(LocalOps):
     __slots__ = ()
 
     def read(self, stream: Stream, size: int) -> bytes | None:
-        temp = _temp(stream)
-        if isinstance(temp.inner, Memory):
-            return temp.inner.read(stream, size)
-        data = os.read(temp.inner, size)
-        if not data:
-            stream.eof = True
-        return data
+        return _temp(stream).read(stream, size)
 
     def write(self, stream: Stream, data: bytes) -> tuple[int, int]:
         temp = _temp(stream)
@@ -257,6 +271,7 @@ class TempOps(LocalOps):
         temp = _temp(stream)
         if not isinstance(temp.inner, Memory):
             os.close(temp.inner)
+            os.unlink(temp.name)
 
 
 def _temp(stream: Stream) -> Temp:

@@ -347,6 +347,12 @@ class Stream(ReadBuffer):
     def shutdown(self, how: int) -> bool:
         return self.transport is not None and self.transport.shutdown(how)
 
+    def set_timeout(self, timeout: float | None) -> bool:
+        """PHP_STREAM_OPTION_READ_TIMEOUT: also clears ``timed_out``."""
+        self.timeout = timeout
+        self.timed_out = False
+        return True
+
     def set_blocking(self, blocking: bool) -> None:
         self.blocked = blocking
         if self.transport is not None:

@@ -208,10 +208,7 @@ def socket_set_timeout(stream: StreamResource, seconds: int, microseconds: int =
 
 
 def _set_timeout(function: str, stream: StreamResource, seconds: int, microseconds: int) -> bool:
-    s = require_stream(function, stream)
-    s.timeout = stream_timeout(seconds, microseconds)
-    s.timed_out = False
-    return True
+    return require_stream(function, stream).set_timeout(stream_timeout(seconds, microseconds))
 
 
 @php_function(STUBS["stream_set_blocking"])

@@ -60,7 +60,7 @@ def stat_fields(name: str, *keys: int | str) -> list[Step]:
     """$st = fstat($name), then the fields that do not vary between runs."""
     st = var("st")
     return [
-        call("fstat", var(name), assign="st"),
+        call("fstat", var(name), assign="st", masked=True),
         show([st[key] for key in keys]),
     ]
 
