@@ -71,6 +71,11 @@ class LocalStream(Stream):
             got += len(more)
         return b"".join(parts)
 
+    def size_hint(self) -> int:
+        """fstat()'s size less the position (_php_stream_copy_to_mem's first guess)."""
+        st = self.ops.stat(self)
+        return max(st["size"] - self.position, 0) if st is not None and st["size"] > 0 else 0
+
     def write(self, data: bytes) -> tuple[int, int]:
         if self.seekable and self.unread_bytes():
             # PHP: the read buffer is invalidated and the ops seek to the position

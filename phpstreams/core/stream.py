@@ -236,7 +236,7 @@ class Stream(ReadBuffer):
                 parts.append(data)
                 got += len(data)
             return b"".join(parts)
-        buflen = CHUNK_SIZE  # PHP: a socket's fstat() size is 0
+        buflen = self.size_hint() + CHUNK_SIZE  # PHP: a socket's fstat() size is 0
         while data := self.read(buflen - got):
             parts.append(data)
             got += len(data)
@@ -245,6 +245,10 @@ class Stream(ReadBuffer):
                     break
                 buflen = maxlen if 0 < maxlen < buflen + CHUNK_SIZE else buflen + CHUNK_SIZE
         return b"".join(parts)
+
+    def size_hint(self) -> int:
+        """What _php_stream_copy_to_mem expects to read from fstat(): 0 on a socket."""
+        return 0
 
     def skip(self, count: int) -> bool:
         """_php_stream_seek's forward emulation: read and drop ``count`` bytes."""
