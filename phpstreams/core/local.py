@@ -18,6 +18,7 @@ transport; its ops (:mod:`.memory`, :mod:`.plainfile`) keep their own state in
 
 from __future__ import annotations
 
+import fcntl
 import stat as stat_module
 from typing import Any
 
@@ -26,7 +27,9 @@ from .errors import strerror
 from .readbuffer import CHUNK_SIZE
 from .stream import Stream, StreamOps
 
-__all__ = ["LocalOps", "LocalStream", "copy_to_stream"]
+__all__ = ["LocalOps", "LocalStream", "copy_to_stream", "flock_fd"]
+
+_LOCKS = {1: fcntl.LOCK_SH, 2: fcntl.LOCK_EX, 3: fcntl.LOCK_UN}
 
 
 class LocalStream(Stream):
@@ -179,3 +182,16 @@ def copy_to_stream(src: Stream, dest: Stream, maxlen: int | None) -> int | None:
             data = data[written:]
         if maxlen is not None and have >= maxlen:
             return have
+
+
+def flock_fd(fd: int, operation: int) -> tuple[bool, int]:
+    """flock(2) with PHP's operation (LOCK_SH 1, LOCK_EX 2, LOCK_UN 3, | LOCK_NB 4);
+    operation 0 asks whether locking is supported (PHP_STREAM_LOCK_SUPPORTED)."""
+    if operation == 0:
+        return True, 0
+    act = _LOCKS[operation & 3] | (fcntl.LOCK_NB if operation & 4 else 0)
+    try:
+        fcntl.flock(fd, act)
+    except OSError as exc:
+        return False, exc.errno or 0
+    return True, 0

@@ -19,7 +19,7 @@ import os
 import tempfile
 from typing import final
 
-from .local import LocalOps, LocalStream
+from .local import LocalOps, LocalStream, flock_fd
 from .sockops import stat_fields
 from .stream import Stream
 
@@ -259,8 +259,6 @@ class TempOps(LocalOps):
         temp = _temp(stream)
         if isinstance(temp.inner, Memory):
             return None
-        from .plainfile import flock_fd  # plainfile imports this module
-
         return flock_fd(temp.inner, operation)
 
     def cast_fd(self, stream: Stream) -> int | None:

@@ -16,7 +16,6 @@ Opening (:func:`open_url`) returns the stream or the message PHP puts after
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import stat as stat_module
 import sys
@@ -24,7 +23,7 @@ from typing import final
 
 from .diagnostics import active_function, notice, warning_here
 from .errors import strerror
-from .local import LocalOps, LocalStream
+from .local import LocalOps, LocalStream, flock_fd
 from .memory import MAX_MEMORY, READONLY, Memory, open_memory, open_temp
 from .sockops import stat_fields
 from .stream import Stream
@@ -40,7 +39,6 @@ __all__ = [
 ]
 
 _TRANSIENT = (errno.EAGAIN, errno.EWOULDBLOCK)
-_LOCKS = {1: fcntl.LOCK_SH, 2: fcntl.LOCK_EX, 3: fcntl.LOCK_UN}
 
 
 def parse_fopen_mode(mode: str) -> int | None:
@@ -65,19 +63,6 @@ def parse_fopen_mode(mode: str) -> int | None:
     if "n" in mode:
         flags |= os.O_NONBLOCK
     return flags
-
-
-def flock_fd(fd: int, operation: int) -> tuple[bool, int]:
-    """flock(2) with PHP's operation (LOCK_SH 1, LOCK_EX 2, LOCK_UN 3, | LOCK_NB 4);
-    operation 0 asks whether locking is supported (PHP_STREAM_LOCK_SUPPORTED)."""
-    if operation == 0:
-        return True, 0
-    act = _LOCKS[operation & 3] | (fcntl.LOCK_NB if operation & 4 else 0)
-    try:
-        fcntl.flock(fd, act)
-    except OSError as exc:
-        return False, exc.errno or 0
-    return True, 0
 
 
 @final

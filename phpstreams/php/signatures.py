@@ -118,6 +118,6 @@ STUBS: dict[str, str] = {
     "socket_last_error": "function socket_last_error(?Socket $socket = null): int {}",
     "socket_clear_error": "function socket_clear_error(?Socket $socket = null): void {}",
     "socket_strerror": "function socket_strerror(int $error_code): string {}",
-    # ext/posix/posix.stub.php (/** @param resource|int $file_descriptor */)
-    "posix_isatty": "function posix_isatty(resource|int $file_descriptor): bool {}",
+    # ext/posix/posix.stub.php; its docblock: @param resource|int $file_descriptor
+    "posix_isatty": "function posix_isatty($file_descriptor): bool {}",
 }
