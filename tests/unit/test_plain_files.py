@@ -55,7 +55,7 @@ def test_missing_file_warns(tmp_path: Path) -> None:
 def test_invalid_mode_and_empty_path(tmp_path: Path) -> None:
     with pytest.warns(PHPWarning, match="`z' is not a valid mode for fopen$"):
         assert fopen(str(tmp_path / "f"), "z") is False
-    with pytest.raises(ValueError, match="^Path cannot be empty$"):
+    with pytest.raises(ValueError, match=r"^Path cannot be empty$"):
         fopen("", "r")
 
 
