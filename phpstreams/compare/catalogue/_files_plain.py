@@ -4,7 +4,7 @@ php_fopen_wrapper.c). Paths are in the peer's private folder ``{tmp}``."""
 
 from __future__ import annotations
 
-from .._scenario import Scenario, Step, call, const, ref, var
+from .._scenario import Scenario, Step, arr, call, const, ref, var
 from ._files_helpers import SEEK_CUR, SEEK_END, F, files_scenario, fo, meta, stat_fields, tell
 
 __all__ = ["CONTENTS", "FILES", "PHP_STREAMS"]
@@ -472,3 +472,22 @@ PHP_STREAMS: list[Scenario] = [
 ]
 
 _ = (SEEK_CUR, SEEK_END)
+
+PHP_STREAMS.append(
+    _php(
+        "select",
+        "stream_select: a file is selectable (readable at once); memory and output streams "
+        "warn 'Cannot represent a stream of type ... as a select()able descriptor'",
+        [
+            put(),
+            fo(PATH, "r"),
+            call("stream_select", arr("r", [F]), arr("w", None), arr("e", None), 0),
+            call("fgets", F),
+            call("stream_select", arr("r", [F]), arr("w", None), arr("e", None), 0),
+            fo("php://output", "w", "o"),
+            call("stream_select", arr("r", [var("o"), F]), arr("w", None), arr("e", None), 0),
+            fo("php://memory", "w+", "m"),
+            call("stream_select", arr("r", [var("m")]), arr("w", None), arr("e", None), 0),
+        ],
+    )
+)
