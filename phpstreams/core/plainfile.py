@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat as stat_module
 import sys
 from typing import final
@@ -283,11 +284,35 @@ def _open_php(path: str, mode: str, uri: str) -> LocalStream | str | None:
     return from_fd(fd, mode, uri, "PHP")
 
 
+_SCHEME = re.compile(r"([A-Za-z0-9+.\-]+)://")
+# PHP's other built-in wrappers (stream_get_wrappers() of php -n), not implemented here
+_UNSUPPORTED = frozenset({"https", "ftps", "compress.zlib", "glob", "data", "http", "ftp"})
+
+
 def open_url(filename: str, mode: str) -> LocalStream | str | None:
-    """php_stream_open_wrapper for fopen(): the stream, or why it failed."""
-    if filename[:6].lower() == "php://":
-        return _open_php(filename[6:], mode, filename)
-    path = filename[7:] if filename[:7].lower() == "file://" else filename
+    """php_stream_open_wrapper for fopen(): the stream, or why it failed
+    (php_stream_locate_url_wrapper picks the wrapper by the URL's scheme)."""
+    path = filename
+    scheme = _SCHEME.match(filename)
+    if scheme is not None:
+        name = scheme.group(1).lower()
+        if name == "php":
+            return _open_php(filename[6:], mode, filename)
+        if name == "file":
+            rest = filename[7:]
+            if rest[:10].lower() == "localhost/":
+                rest = rest[9:]
+            elif rest and rest[0] != "/":
+                warning_here(f"Remote host file access not supported, {filename}")
+                return "no suitable wrapper could be found"
+            path = "/" + rest.lstrip("/")
+        elif name in _UNSUPPORTED:
+            return f"the {name}:// wrapper is not implemented by phpstreams"
+        else:
+            warning_here(
+                f'Unable to find the wrapper "{scheme.group(1)}" - did you forget to enable it '
+                "when you configured PHP?"
+            )
     flags = parse_fopen_mode(mode)
     if flags is None:
         return f"`{mode}' is not a valid mode for fopen"

@@ -491,3 +491,33 @@ PHP_STREAMS.append(
         ],
     )
 )
+
+FILES += [
+    _file(
+        "wrappers",
+        "an unknown scheme warns, then opens a plain file of that name; file:// needs a "
+        "local path ('Remote host file access not supported')",
+        [
+            put(),
+            call("fopen", "foo://bar", "r"),
+            call("fopen", "file://f.txt", "r"),
+            fo("file://" + PATH, "r"),
+            meta("f"),
+            fo("FILE://localhost" + PATH, "r", "g"),
+            call("fgets", var("g")),
+        ],
+    ),
+    _file(
+        "directory",
+        "a folder opens for reading, but its reads fail with EISDIR (and set eof); "
+        "for writing: 'Is a directory'",
+        [
+            fo("{tmp}", "r"),
+            call("fread", F, 10),
+            call("feof", F),
+            meta("f"),
+            call("fopen", "{tmp}/", "w"),
+            call("file_put_contents", "{tmp}", "x"),
+        ],
+    ),
+]

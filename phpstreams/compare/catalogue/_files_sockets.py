@@ -195,6 +195,22 @@ SOCKETS: list[Scenario] = [
             call("fpassthru", FP),
         ],
     ),
+    _socket(
+        "ftell-recvfrom-sendto",
+        "stream_socket_recvfrom and _sendto bypass the stream: ftell does not move",
+        [
+            call("fwrite", FP, "ab\n"),
+            tell(),
+            sleep(0.1),
+            call("stream_socket_recvfrom", FP, 2),
+            tell(),
+            call("stream_socket_sendto", FP, "cd\n"),
+            tell(),
+            call("fgets", FP),
+            tell(),
+        ],
+        peer="echo",
+    ),
     files_scenario(
         "files/socket/unix-fstat-ftell",
         peer="unix_echo",
