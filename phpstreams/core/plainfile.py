@@ -15,6 +15,7 @@ Opening (:func:`open_url`) returns the stream or the message PHP puts after
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -70,10 +71,13 @@ def parse_fopen_mode(mode: str) -> int | None:
 class FileHandle:
     """php_stdio_stream_data: the descriptor and what fstat() said of it."""
 
-    __slots__ = ("fd",)
+    __slots__ = ("fd", "python")
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, python: object = None) -> None:
         self.fd = fd
+        # php://stdout / stderr / fd/1 / fd/2: Python's own stream on the same
+        # descriptor, flushed before each write so that the output keeps its order
+        self.python = python
 
 
 class FileOps(LocalOps):
@@ -105,6 +109,10 @@ class FileOps(LocalOps):
         """php_stdiop_write, looped as _php_stream_write_buffer does; failures
         are reported here (error -1: the facade adds nothing)."""
         fd = _fd(stream)
+        python = stream.handle.python if isinstance(stream, LocalStream) else None
+        if python is not None:
+            with contextlib.suppress(Exception):
+                python.flush()
         view = memoryview(data)
         written = 0
         while written < len(data):
@@ -281,7 +289,9 @@ def _open_php(path: str, mode: str, uri: str) -> LocalStream | str | None:
             f"Error duping file descriptor {original}; possibly it doesn't exist: "
             f"[{code}]: {strerror(code)}"
         )
-    return from_fd(fd, mode, uri, "PHP")
+    stream = from_fd(fd, mode, uri, "PHP")
+    stream.handle.python = {1: sys.stdout, 2: sys.stderr}.get(original)
+    return stream
 
 
 _SCHEME = re.compile(r"([A-Za-z0-9+.\-]+)://")

@@ -8,6 +8,8 @@ from .._scenario import Arg, Scenario, Step, call, const, scenario, show, var
 
 __all__ = [
     "FP",
+    "SEEK_CUR",
+    "SEEK_END",
     "F",
     "M",
     "T",

@@ -3,21 +3,25 @@ seeking, truncating, fstat, meta data, the maxmemory spill to a temporary file."
 
 from __future__ import annotations
 
-from .._scenario import Scenario, Step, call, const, show, var
+from .._scenario import Scenario, Step, call, const
 from ._files_helpers import SEEK_CUR, SEEK_END, M, T, files_scenario, fo, meta, stat_fields, tell
 
 __all__ = ["MEMORY", "TEMP"]
 
 
 def _mem(
-    name: str, doc: str, steps: list[Step], mode: str = "w+", **kw: tuple[str, ...]
+    name: str,
+    doc: str,
+    steps: list[Step],
+    mode: str = "w+",
+    php_extensions: tuple[str, ...] = (),
 ) -> Scenario:
     return files_scenario(
         f"files/memory/{name}",
         doc=doc,
         tags=("memory",),
         steps=[fo("php://memory", mode, "m"), *steps],
-        php_extensions=kw.get("php_extensions", ()),
+        php_extensions=php_extensions,
     )
 
 
@@ -25,10 +29,6 @@ def _temp(name: str, doc: str, steps: list[Step], uri: str = "php://temp") -> Sc
     return files_scenario(
         f"files/temp/{name}", doc=doc, tags=("memory",), steps=[fo(uri, "w+", "t"), *steps]
     )
-
-
-def _m(name: str = "m") -> str:
-    return name
 
 
 MEMORY: list[Scenario] = [
@@ -353,5 +353,3 @@ TEMP: list[Scenario] = [
         ],
     ),
 ]
-
-_ = (show, var, _m)

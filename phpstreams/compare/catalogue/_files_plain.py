@@ -471,8 +471,6 @@ PHP_STREAMS: list[Scenario] = [
     ),
 ]
 
-_ = (SEEK_CUR, SEEK_END)
-
 PHP_STREAMS.append(
     _php(
         "select",
