@@ -174,3 +174,35 @@ def test_php_and_python_encoders_agree() -> None:
     py = [json.loads(json.dumps(encode(v))) for v in VALUES]
     norm = [normalize_record({"ret": x}, PH, frozenset())["ret"] for x in php]
     assert norm == [normalize_record({"ret": x}, PH, frozenset())["ret"] for x in py]
+
+
+def test_output_show_masked_and_extensions() -> None:
+    from phpstreams.compare._runner import _command
+    from phpstreams.compare._scenario import show
+
+    sc = scenario(
+        "engine/output",
+        peer="none",
+        php_extensions=["posix"],
+        steps=[
+            call("fopen", "php://memory", "w+", assign="m"),
+            call("fpassthru", var("m"), output=True),
+            call("fstat", var("m"), assign="st", masked=True),
+            show([var("st")["mode"]]),
+        ],
+    )
+    php = render_php(sc, PH)
+    assert "ob_start();" in php and "$__it['out'] = __s($__o);" in php
+    assert "$__it['ret'] = ['masked' => true];" in php
+    assert "$__r = [$st[\"mode\"]];" in php
+    py = render_python(sc, PH)
+    compile(py, "scenario.py", "exec")
+    assert "output=True" in py and "masked=True" in py
+    assert "rt.show(3, lambda: [rt.get('st')['mode']])" in py
+    from pathlib import Path
+
+    command = _command("php", "php", Path("s.php"), sc.php_extensions)
+    assert command[-3:] == ["-d", "extension=posix", "s.php"]
+    php_out = [{"i": 1, "fn": "fpassthru", "ret": 3, "diag": [], "out": "abc"}]
+    py_out = [{"i": 1, "fn": "fpassthru", "ret": 3, "diag": [], "out": "abd"}]
+    assert diff_records(php_out, py_out) == ["step 1 fpassthru: output PHP 'abc' / phpstreams 'abd'"]
