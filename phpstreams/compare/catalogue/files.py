@@ -13,6 +13,7 @@ from __future__ import annotations
 from .._scenario import Scenario
 from ._files_copy import COPY, PASSTHRU
 from ._files_memory import MEMORY, TEMP
+from ._files_more import MORE
 from ._files_plain import CONTENTS, FILES, PHP_STREAMS
 from ._files_sockets import SOCKETS, TLS
 
@@ -28,4 +29,5 @@ SCENARIOS: list[Scenario] = [
     *PHP_STREAMS,
     *COPY,
     *PASSTHRU,
+    *MORE,
 ]
