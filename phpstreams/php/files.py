@@ -7,6 +7,7 @@ answer as PHP's socket streams do (no seeking, no truncating, no locking).
 
 from __future__ import annotations
 
+import errno
 import os
 from typing import Any, Literal
 
@@ -337,7 +338,7 @@ def flock(stream: StreamResource, operation: int, would_block: Ref | None = None
     if locked is None:
         return False
     done, code = locked
-    if not done and would_block is not None and code == 11:  # EWOULDBLOCK
+    if not done and would_block is not None and code == errno.EWOULDBLOCK:
         would_block.value = 1
     return done
 
