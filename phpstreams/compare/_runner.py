@@ -40,6 +40,8 @@ __all__ = [
     "ScenarioResult",
     "SideRun",
     "php_available",
+    "php_command",
+    "php_extension_available",
     "php_version",
     "require_php",
     "run_scenario",
@@ -81,6 +83,23 @@ def php_version(php: str = "php") -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
+
+
+@functools.lru_cache(maxsize=16)
+def php_extension_available(php: str, name: str) -> bool:
+    """Whether ``php -n -d extension=<name>`` loads that shared extension."""
+    try:
+        done = subprocess.run(
+            [*php_command(php, "-r", [name]), f"echo extension_loaded({name!r}) ? 1 : 0;"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout.strip() == "1" and not done.stderr.strip()
 
 
 def php_available(php: str = "php") -> bool:
@@ -166,10 +185,16 @@ def _parse(run: SideRun, stdout: str) -> None:
             run.stray.append(line)
 
 
-def _command(side: str, exe: str, script: Path, extensions: Sequence[str] = ()) -> list[str]:
+def php_command(exe: str, script: Path | str, extensions: Sequence[str] = ()) -> list[str]:
+    """The php command line of a script: PHP_ARGS, then ``-d extension=<name>``
+    for each shared extension the scenario needs (``-n`` loads none of them)."""
+    loads = [arg for name in extensions for arg in ("-d", f"extension={name}")]
+    return [exe, *PHP_ARGS, *loads, str(script)]
+
+
+def _command(side: str, exe: str, script: Path, extensions: Sequence[str]) -> list[str]:
     if side == "php":
-        loaded = [arg for name in extensions for arg in ("-d", f"extension={name}")]
-        return [exe, *PHP_ARGS, *loaded, str(script)]
+        return php_command(exe, script, extensions)
     return [exe, "-X", "utf8", str(script)]
 
 
@@ -185,6 +210,11 @@ def _environment(side: str) -> dict[str, str]:
 def run_side(sc: Scenario, side: str, exe: str) -> SideRun:
     """Start a fresh peer, render ``side``'s script, run it, parse its records."""
     run = SideRun(side)
+    if side == "php":
+        missing = [e for e in sc.php_extensions if not php_extension_available(exe, e)]
+        if missing:
+            run.skipped = f"php cannot load the {', '.join(missing)} extension"
+            return run
     try:
         peer = start_peer(sc.peer)
     except PeerUnavailable as exc:

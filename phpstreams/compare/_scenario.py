@@ -20,8 +20,7 @@ Output: a call made with ``output=True`` records what it printed to PHP's
 output (``out``: ``ob_start()`` around it in PHP, ``sys.stdout`` captured in
 Python) -- fpassthru(), php://output; ``masked=True`` records no return value
 (an fstat() whose inode differs by run).  ``show(value)`` records a value (PHP
-``$st["mode"]``), for results only part of which is comparable.  A scenario's
-``php_extensions`` are loaded into php (``-d extension=posix``).
+``$st["mode"]``), for results only part of which is comparable.
 """
 
 from __future__ import annotations
@@ -305,6 +304,8 @@ class Scenario:
     # port numbers nobody chose ("127.0.0.1:41234" -> "127.0.0.1:{ephemeral}").
     mask: frozenset[str] = frozenset()
     timeout: float = 30.0
+    # PHP extensions the PHP side loads (`php -n -d extension=<name>`): -n loads
+    # none of the shared ones, such as sockets or posix.
     php_extensions: tuple[str, ...] = ()
 
     def handlers(self) -> dict[str, Handler]:
@@ -381,6 +382,9 @@ def scenario(
     timeout: float = 30.0,
     php_extensions: Sequence[str] = (),
 ) -> Scenario:
+    for extension in php_extensions:
+        if not extension.isidentifier():
+            raise ValueError(f"scenario {name!r}: not an extension name: {extension!r}")
     built = Scenario(
         name=name,
         steps=tuple(steps),
