@@ -169,11 +169,17 @@ class FileOps(LocalOps):
 
 
 def write_output(data: bytes) -> None:
-    """PHPWRITE: PHP's output is Python's standard output, as bytes."""
+    """PHPWRITE: PHP's output is Python's standard output, as bytes (decoded
+    only when sys.stdout was replaced by a text-only stream)."""
     out = sys.stdout
     out.flush()
-    out.buffer.write(data)
-    out.buffer.flush()
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        out.write(data.decode("utf-8", "surrogateescape"))
+        out.flush()
+        return
+    binary.write(data)
+    binary.flush()
 
 
 class OutputOps(LocalOps):

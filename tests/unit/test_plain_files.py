@@ -194,3 +194,16 @@ def test_php_descriptors() -> None:
     assert fread(inp, 10) == b""
     assert feof(inp) is True
     assert fstat(inp) is False
+
+
+def test_fpassthru_to_a_text_only_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    text = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", text)
+    m = opened("php://memory", "w+")
+    fwrite(m, "abc")
+    rewind(m)
+    assert fpassthru(m) == 3
+    assert text.getvalue() == "abc"
