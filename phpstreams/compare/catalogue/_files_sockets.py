@@ -3,7 +3,7 @@ fsync, flock, isatty (php-src xp_socket.c answers most of them with "no")."""
 
 from __future__ import annotations
 
-from .._scenario import Scenario, Step, call, const, ref, sleep
+from .._scenario import Scenario, Step, call, const, ref, sleep, var
 from ._files_helpers import FP, SEEK_CUR, SEEK_END, files_scenario, meta, stat_fields, tell
 from ._helpers import ssc
 from ._tls_helpers import connect, context
@@ -285,6 +285,31 @@ TLS: list[Scenario] = [
             tell(),
             call("fgets", FP),
             tell(),
+        ],
+    ),
+    _tls(
+        "copy-through-temp",
+        "TLS -> php://temp with a length, then php://temp -> TLS from an offset; the echo",
+        [
+            call("fopen", "php://temp", "w+", assign="t"),
+            call("fwrite", FP, "secret data\n"),
+            call("stream_copy_to_stream", FP, var("t"), 12),
+            tell(),
+            call("stream_copy_to_stream", var("t"), FP, None, 7),
+            call("fgets", FP),
+            tell(),
+        ],
+    ),
+    _tls(
+        "fpassthru-until-timeout",
+        "fpassthru on TLS passes what arrives until a read times out, and counts it",
+        [
+            call("fwrite", FP, "abc\n"),
+            sleep(0.2),
+            call("stream_set_timeout", FP, 0, 300000),
+            call("fpassthru", FP, output=True),
+            tell(),
+            meta(),
         ],
     ),
 ]
