@@ -8,6 +8,11 @@ of the buffer's free space. ``fread`` takes what the buffer holds, then makes at
 most one fill; ``fgets``/``stream_get_line`` fill until a newline (a delimiter),
 EOF, or a fill that yields nothing.
 
+Streams that are no sockets (files, php://memory, php://temp...) are the
+:class:`~.local.LocalStream` subclass, with ops of their own; :meth:`Stream.seek`
+is _php_stream_seek for all of them (sockets have no seek op: a forward
+SEEK_CUR is emulated by reading, anything else warns).
+
 A stream is held by a :class:`StreamResource`, the object PHP code sees; once
 closed the resource holds nothing and every stream function raises PHP 8's
 TypeError for it.

@@ -7,6 +7,7 @@ from .._scenario import Scenario, Step, call, const, ref, sleep, var
 from ._files_helpers import FP, SEEK_CUR, SEEK_END, files_scenario, meta, stat_fields, tell
 from ._helpers import ssc
 from ._tls_helpers import connect, context
+from ._tls_starttls import smtp_start
 
 __all__ = ["SOCKETS", "TLS"]
 
@@ -310,6 +311,22 @@ TLS: list[Scenario] = [
             call("fpassthru", FP, output=True),
             tell(),
             meta(),
+        ],
+    ),
+    files_scenario(
+        "files/tls/ftell-across-starttls",
+        peer="starttls",
+        tags=("tls",),
+        doc="STARTTLS: ftell counts the plain bytes before the upgrade and the plaintext after",
+        steps=[
+            *smtp_start(),
+            tell(),
+            call("stream_socket_enable_crypto", FP, True, const("STREAM_CRYPTO_METHOD_TLS_CLIENT")),
+            tell(),
+            call("fwrite", FP, "over tls\n"),
+            call("fgets", FP),
+            tell(),
+            call("fseek", FP, 0),
         ],
     ),
 ]
