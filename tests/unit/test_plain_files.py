@@ -207,3 +207,18 @@ def test_fpassthru_to_a_text_only_stdout(monkeypatch: pytest.MonkeyPatch) -> Non
     rewind(m)
     assert fpassthru(m) == 3
     assert text.getvalue() == "abc"
+
+
+def test_stream_select_on_local_streams(tmp_path: Path) -> None:
+    from phpstreams import stream_select
+
+    path = tmp_path / "s.txt"
+    path.write_bytes(b"x\n")
+    fp = opened(path, "r")
+    read: list[object] = [fp]
+    assert stream_select(read, None, None, 0) == 1
+    assert read == [fp]
+    m = opened("php://memory", "w+")
+    with pytest.warns(PHPWarning, match="Cannot represent a stream of type MEMORY as a select"):
+        with pytest.raises(ValueError, match=r"^No stream arrays were passed$"):
+            stream_select([m], None, None, 0)
