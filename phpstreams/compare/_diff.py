@@ -64,6 +64,8 @@ def _normalize_it(
         out["exc"] = [out["exc"][0], fix(out["exc"][1])]
     if out.get("last"):
         out["last"] = [out["last"][0], fix(out["last"][1])]
+    if "out" in out:
+        out["out"] = fix(out["out"])
     for field in ("refs", "arrs"):
         if field in out:
             out[field] = {
@@ -175,6 +177,8 @@ def _diff_it(where: str, php: dict[str, Any], py: dict[str, Any]) -> list[str]:
                 f"{where}: error_get_last() after @ differs: PHP {_show_last(php.get('last'))}"
                 f" / phpstreams {_show_last(py.get('last'))}"
             )
+    if php.get("out") != py.get("out"):
+        out.append(f"{where}: output PHP {php.get('out')!r} / phpstreams {py.get('out')!r}")
     for field, label in (("refs", "$"), ("arrs", "array $")):
         php_vals, py_vals = php.get(field, {}), py.get(field, {})
         for name in sorted(set(php_vals) | set(py_vals)):

@@ -21,6 +21,7 @@ This module must not import phpstreams at import time: it is also used (via
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import sys
@@ -181,10 +182,16 @@ class Runtime:
         arrs: Sequence[str],
         timed: bool,
         silenced: bool,
+        output: bool = False,
     ) -> tuple[dict[str, Any], Any, BaseException | None]:
         ret: Any = None
         exc: BaseException | None = None
         self._handled = []
+        captured = io.BytesIO()
+        saved = sys.stdout
+        wrapper = io.TextIOWrapper(captured, encoding="utf-8", write_through=True)
+        if output:  # PHP's output (fpassthru, php://output) goes to sys.stdout
+            sys.stdout = wrapper
         started = time.monotonic()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -201,6 +208,11 @@ class Runtime:
                 exc = error
                 if type(error).__name__ not in _PHP_EXCEPTIONS:
                     traceback.print_exc(file=sys.stderr)
+            finally:
+                if output:
+                    sys.stdout = saved
+                wrapper.flush()
+                wrapper.detach()
             elapsed = time.monotonic() - started
         it: dict[str, Any] = {
             "ret": None if exc is not None else self._encode(ret),
@@ -221,6 +233,8 @@ class Runtime:
             it["elapsed"] = round(elapsed, 3)
         if silenced:
             it["last"] = self._last_error()
+        if output:
+            it["out"] = escape(captured.getvalue())
         return it, ret, exc
 
     def _last_error(self) -> Any:
@@ -242,8 +256,12 @@ class Runtime:
         arrs: Sequence[str] = (),
         timed: bool = False,
         silenced: bool = False,
+        output: bool = False,
+        masked: bool = False,
     ) -> None:
-        it, ret, exc = self._iteration(thunk, refs, arrs, timed, silenced)
+        it, ret, exc = self._iteration(thunk, refs, arrs, timed, silenced, output)
+        if masked and exc is None:
+            it["ret"] = {"masked": True}
         if exc is None and assign:
             self.vars[assign] = ret
         self._emit({"i": index, "fn": label, **it})
@@ -291,6 +309,10 @@ class Runtime:
 
         it, _, _ = self._iteration(last, (), (), False, False)
         self._emit({"i": index, "fn": "error_get_last", **it})
+
+    def show(self, index: int, thunk: Callable[[], Any]) -> None:
+        it, _, _ = self._iteration(thunk, (), (), False, False)
+        self._emit({"i": index, "fn": "show", **it})
 
     def same(self, index: int, thunk: Callable[[], tuple[Any, Any]]) -> None:
         def identical() -> bool:

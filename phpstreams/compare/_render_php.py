@@ -53,6 +53,7 @@ from ._scenario import (
     Same,
     Scenario,
     SetVar,
+    Show,
     Sleep,
     Step,
     Var,
@@ -269,7 +270,9 @@ def _call_block(step: Call, ph: Placeholders, indent: str) -> list[str]:
     lines += [
         f"__start({php_literal(step.silenced, ph)});",
         "$__e = null; $__r = null; $__t = hrtime(true);",
+        *(["ob_start();"] if step.output else []),
         f"try {{ $__r = {expr}; }} catch (\\Throwable $__x) {{ $__e = $__x; }}",
+        *(["$__o = ob_get_clean();"] if step.output else []),
         "$__el = (hrtime(true) - $__t) / 1e9;",
     ]
     if step.assign:
@@ -282,6 +285,10 @@ def _call_block(step: Call, ph: Placeholders, indent: str) -> list[str]:
         f"$__it = __it($__r, $__e, {php_literal(list(refs), ph)}, {php_literal(list(arrs), ph)}, "
         f"{'$__el' if step.timed else 'null'}, {php_literal(step.silenced, ph)});"
     )
+    if step.output:
+        lines.append("$__it['out'] = __s($__o);")
+    if step.masked:
+        lines.append("if ($__e === null) { $__it['ret'] = ['masked' => true]; }")
     return [indent + line for line in lines]
 
 
@@ -323,6 +330,10 @@ def _step(index: int, step: Step, ph: Placeholders) -> list[str]:
         out.append("__start(false);")
         out.append("$__l = error_get_last();")
         out.append("$__r = $__l === null ? null : [$__l['type'], $__l['message']];")
+        out.append(f"__emit({_head(index, step.label)} + __it($__r, null, [], [], null, false));")
+    elif isinstance(step, Show):
+        out.append("__start(false);")
+        out.append(f"$__r = {php_literal(step.value, ph)};")
         out.append(f"__emit({_head(index, step.label)} + __it($__r, null, [], [], null, false));")
     elif isinstance(step, Same):
         out.append("__start(false);")

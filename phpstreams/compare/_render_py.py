@@ -26,6 +26,7 @@ from ._scenario import (
     Same,
     Scenario,
     SetVar,
+    Show,
     Sleep,
     Step,
     Var,
@@ -91,6 +92,10 @@ def _call_parts(step: Call, ph: Placeholders, fname: str) -> tuple[list[str], st
         f"assign={step.assign!r}, refs={refs!r}, arrs={arrs!r}, "
         f"timed={step.timed!r}, silenced={step.silenced!r}"
     )
+    if step.output:
+        options += ", output=True"
+    if step.masked:
+        options += ", masked=True"
     return lines, options
 
 
@@ -116,6 +121,8 @@ def _step(index: int, step: Step, ph: Placeholders, ref_names: frozenset[str]) -
         out.append(f"rt.setvar({index}, {step.label!r}, {step.name!r}, {value}, is_ref={is_ref!r})")
     elif isinstance(step, LastError):
         out.append(f"rt.last_error({index})")
+    elif isinstance(step, Show):
+        out.append(f"rt.show({index}, lambda: {py_literal(step.value, ph)})")
     elif isinstance(step, Same):
         left, right = py_literal(step.left, ph), py_literal(step.right, ph)
         out.append(f"rt.same({index}, lambda: ({left}, {right}))")

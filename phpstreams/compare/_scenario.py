@@ -15,6 +15,12 @@ then, by ``kind``: ``capture`` returns true, ``fallthrough`` returns false
 (PHP's standard handling follows), ``void`` returns nothing (null: handled),
 ``throw`` throws ``RuntimeException(message)``.  ``last_error()`` is a step
 recording ``error_get_last()`` as ``[type, message]`` (or null).
+
+Output: a call made with ``output=True`` records what it printed to PHP's
+output (``out``: ``ob_start()`` around it in PHP, ``sys.stdout`` captured in
+Python) -- fpassthru(), php://output; ``masked=True`` records no return value
+(an fstat() whose inode differs by run).  ``show(value)`` records a value (PHP
+``$st["mode"]``), for results only part of which is comparable.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ __all__ = [
     "Same",
     "Scenario",
     "SetVar",
+    "Show",
     "Sleep",
     "Step",
     "Var",
@@ -57,6 +64,7 @@ __all__ = [
     "same",
     "scenario",
     "setvar",
+    "show",
     "sleep",
     "var",
     "without",
@@ -206,6 +214,8 @@ class Call:
     assign: str | None = None
     silenced: bool = False
     timed: bool = False
+    output: bool = False
+    masked: bool = False  # the return value is not recorded (``{"masked": true}``)
 
     @property
     def label(self) -> str:
@@ -259,6 +269,17 @@ class Same:
 
 
 @dataclass(frozen=True)
+class Show:
+    """Records a value (``show(var("st")["mode"])``)."""
+
+    value: Arg
+
+    @property
+    def label(self) -> str:
+        return "show"
+
+
+@dataclass(frozen=True)
 class LastError:
     """Records ``error_get_last()`` as ``[type, message]`` (file and line differ by side)."""
 
@@ -267,7 +288,7 @@ class LastError:
         return "error_get_last"
 
 
-Step = Union[Call, Loop, Sleep, SetVar, Same, LastError]  # noqa: UP007 (a runtime alias on 3.10)
+Step = Union[Call, Loop, Sleep, SetVar, Same, Show, LastError]  # noqa: UP007 (a runtime alias on 3.10)
 
 
 @dataclass(frozen=True)
@@ -312,6 +333,8 @@ def _step_values(step: Step) -> list[Arg]:
         return [step.value]
     if isinstance(step, Same):
         return [step.left, step.right]
+    if isinstance(step, Show):
+        return [step.value]
     return []
 
 
@@ -386,9 +409,13 @@ def call(
     assign: str | None = None,
     silenced: bool = False,
     timed: bool = False,
+    output: bool = False,
+    masked: bool = False,
     **kwargs: Arg,
 ) -> Call:
-    return Call(func, tuple(args), tuple(kwargs.items()), assign, silenced, timed)
+    return Call(
+        func, tuple(args), tuple(kwargs.items()), assign, silenced, timed, output, masked
+    )
 
 
 def loop(step: Call, *, until: Arg = False, max: int = 50) -> Loop:
@@ -405,6 +432,10 @@ def setvar(name: str, value: Arg) -> SetVar:
 
 def same(left: Arg, right: Arg) -> Same:
     return Same(left, right)
+
+
+def show(value: Arg) -> Show:
+    return Show(value)
 
 
 def var(name: str) -> Var:

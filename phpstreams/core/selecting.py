@@ -23,6 +23,7 @@ from ..transport.net import SELECT_WRITE as _WRITE
 from ..transport.net import poll_many
 from .diagnostics import warning
 from .errors import strerror
+from .local import LocalStream
 from .sockops import PLAIN
 from .stream import StreamResource
 from .timeouts import select_wait_ms
@@ -60,6 +61,16 @@ def _fds(array: StreamArray, errors: list[str]) -> list[tuple[Any, Any, int]]:
         transport = value.stream.transport
         if transport is not None:
             out.append((key, value, transport.fd))
+        elif isinstance(value.stream, LocalStream):  # php_stream_cast(AS_FD_FOR_SELECT)
+            fd = value.stream.ops.cast_fd(value.stream)
+            if fd is None:
+                kind = value.stream.stream_type
+                warning(
+                    f"stream_select(): Cannot represent a stream of type {kind} "
+                    "as a select()able descriptor"
+                )
+            else:
+                out.append((key, value, fd))
     return out
 
 

@@ -17,11 +17,12 @@ The TLS layer provides the same operations with xp_ssl.c's rules
 from __future__ import annotations
 
 import errno
+import os
 
 from ..transport.socket import READABLE, WRITABLE
 from .stream import Stream
 
-__all__ = ["PLAIN", "PlainOps", "wait_ms"]
+__all__ = ["PLAIN", "PlainOps", "SocketFileOps", "stat_fields", "wait_ms"]
 
 _TRANSIENT = (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR)
 _NEVER_READABLE = (errno.ENOTCONN, errno.EINVAL)
@@ -32,7 +33,58 @@ def wait_ms(timeout: float | None) -> int:
     return -1 if timeout is None else int(timeout * 1000)
 
 
-class PlainOps:
+def stat_fields(fd: int) -> dict[str, int] | None:
+    """fstat() of a descriptor as PHP's stat buffer fields; None when it fails."""
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return None
+    return {
+        "dev": st.st_dev,
+        "ino": st.st_ino,
+        "mode": st.st_mode,
+        "nlink": st.st_nlink,
+        "uid": st.st_uid,
+        "gid": st.st_gid,
+        "rdev": st.st_rdev,
+        "size": st.st_size,
+        "atime": int(st.st_atime),
+        "mtime": int(st.st_mtime),
+        "ctime": int(st.st_ctime),
+        "blksize": st.st_blksize,
+        "blocks": st.st_blocks,
+    }
+
+
+class SocketFileOps:
+    """The file-like operations of a socket stream, plain or TLS (xp_socket.c):
+    no seek op, fstat() of the socket, no truncate/sync/lock (set_option answers
+    NOTIMPL), and the descriptor for a cast."""
+
+    __slots__ = ()
+
+    def seek(self, stream: Stream, offset: int, whence: int) -> tuple[int, int] | None:
+        return None
+
+    def stat(self, stream: Stream) -> dict[str, int] | None:
+        """php_sockop_stat: fstat() of the socket."""
+        fd = stream.fileno()
+        return None if fd is None else stat_fields(fd)
+
+    def truncate(self, stream: Stream, size: int) -> bool | None:
+        return None
+
+    def sync(self, stream: Stream, data_only: bool) -> bool | None:
+        return None
+
+    def lock(self, stream: Stream, operation: int) -> tuple[bool, int] | None:
+        return None
+
+    def cast_fd(self, stream: Stream) -> int | None:
+        return stream.fileno()
+
+
+class PlainOps(SocketFileOps):
     """php_stream_socket_ops."""
 
     __slots__ = ()

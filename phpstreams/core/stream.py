@@ -8,6 +8,11 @@ of the buffer's free space. ``fread`` takes what the buffer holds, then makes at
 most one fill; ``fgets``/``stream_get_line`` fill until a newline (a delimiter),
 EOF, or a fill that yields nothing.
 
+Streams that are no sockets (files, php://memory, php://temp...) are the
+:class:`~.local.LocalStream` subclass, with ops of their own; :meth:`Stream.seek`
+is _php_stream_seek for all of them (sockets have no seek op: a forward
+SEEK_CUR is emulated by reading, anything else warns).
+
 A stream is held by a :class:`StreamResource`, the object PHP code sees; once
 closed the resource holds nothing and every stream function raises PHP 8's
 TypeError for it.
@@ -21,6 +26,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Protocol, final
 
 from ..transport.socket import READABLE
+from .diagnostics import warning_here
 from .readbuffer import CHUNK_SIZE, ReadBuffer
 from .resources import ContextResource, Resource, php_type_name
 
@@ -47,12 +53,34 @@ class StreamOps(Protocol):
     def pending(self, stream: Stream) -> int:
         """Bytes received below the stream (decrypted by TLS) that no read took yet."""
 
+    # The file-like operations (ops->seek, ops->stat, ops->set_option):
+    # sockets answer as xp_socket.c does (sockops.SocketFileOps).
+
+    def seek(self, stream: Stream, offset: int, whence: int) -> tuple[int, int] | None:
+        """ops->seek: (0 or -1, the new offset); None when the stream has no seek op."""
+
+    def stat(self, stream: Stream) -> dict[str, int] | None:
+        """ops->stat: the 13 fields of a stat buffer by name; None on failure."""
+
+    def truncate(self, stream: Stream, size: int) -> bool | None:
+        """PHP_STREAM_TRUNCATE_SET_SIZE; None when truncating is not supported."""
+
+    def sync(self, stream: Stream, data_only: bool) -> bool | None:
+        """PHP_STREAM_SYNC_FSYNC / FDSYNC; None when not supported."""
+
+    def lock(self, stream: Stream, operation: int) -> tuple[bool, int] | None:
+        """flock(): (locked, errno); None when locking is not supported."""
+
+    def cast_fd(self, stream: Stream) -> int | None:
+        """PHP_STREAM_AS_FD: the descriptor, None when the stream has none."""
+
 
 class Stream(ReadBuffer):
     """One PHP socket stream: its transport, read buffer and flags."""
 
     __slots__ = (
         "accept_method",
+        "base",
         "blocked",
         "chunk_size",
         "connect_timeout",
@@ -90,13 +118,14 @@ class Stream(ReadBuffer):
         self.eof = False
         self.timed_out = False
         self.chunk_size = CHUNK_SIZE
-        self.no_buffer = False  # stream_set_read_buffer($fp, 0)
+        self.no_buffer = False  # PHP_STREAM_FLAG_NO_BUFFER: stream_set_read_buffer($fp, 0)
         self.connect_timeout: float | None = None  # bounds a client's TLS handshake
         self.tls: Any = None  # the TLS layer's state once crypto was set up
         self.url_name: str | None = None  # the host part of the address (TLS peer name)
         self.accept_method: int | None = None  # ssl:// servers: handshake on accept
         self.poll_first = False  # the last read found nothing: poll before the next
         self.written = 0  # bytes written: PHP's position counts them with those read
+        self.base = 0  # the position a seek left (the counters restart from it)
         # The stream filters attached (stream_filter_append); None while there
         # are none, so that the hot paths test one attribute.
         self.read_filters: Any = None
@@ -105,8 +134,8 @@ class Stream(ReadBuffer):
     @property
     def position(self) -> int:
         """PHP's ``stream->position`` (ftell): bytes consumed by reads plus bytes
-        written -- on a socket both move it."""
-        return self.filled - (len(self._buf) - self._pos) + self.written
+        written -- on a socket both move it; a seek sets it."""
+        return self.base + self.filled - (len(self._buf) - self._pos) + self.written
 
     # -- reads ----------------------------------------------------------------
 
@@ -212,7 +241,7 @@ class Stream(ReadBuffer):
                 parts.append(data)
                 got += len(data)
             return b"".join(parts)
-        buflen = CHUNK_SIZE  # PHP: a socket's fstat() size is 0
+        buflen = self.size_hint() + CHUNK_SIZE  # PHP: a socket's fstat() size is 0
         while data := self.read(buflen - got):
             parts.append(data)
             got += len(data)
@@ -221,6 +250,10 @@ class Stream(ReadBuffer):
                     break
                 buflen = maxlen if 0 < maxlen < buflen + CHUNK_SIZE else buflen + CHUNK_SIZE
         return b"".join(parts)
+
+    def size_hint(self) -> int:
+        """What _php_stream_copy_to_mem expects to read from fstat(): 0 on a socket."""
+        return 0
 
     def skip(self, count: int) -> bool:
         """_php_stream_seek's forward emulation: read and drop ``count`` bytes."""
@@ -231,6 +264,42 @@ class Stream(ReadBuffer):
             count -= len(data)
         self.eof = False
         return True
+
+    def seek(self, offset: int, whence: int) -> int:
+        """_php_stream_seek: 0 or -1 (with PHP's warning when nothing could seek)."""
+        have = len(self._buf) - self._pos
+        if not self.no_buffer:  # PHP: a seek inside the read buffer moves in it
+            position = self.position
+            if whence == 1 and 0 < offset <= have:
+                self.take(offset)
+                self.eof = False
+                return 0
+            if whence == 0 and position < offset <= position + have:
+                self.take(offset - position)
+                self.eof = False
+                return 0
+        if whence == 1:
+            target = self.position + offset
+        else:
+            target = offset
+        result = self.ops.seek(self, target, 0 if whence == 1 else whence)
+        if result is not None:
+            ret, newoffs = result
+            if ret == 0:
+                self.eof = False
+            self.restart(newoffs)  # PHP: the read buffer is invalidated
+            return ret
+        if whence == 1 and offset >= 0:  # emulate forward seeks with reads
+            return 0 if self.skip(offset) else -1
+        warning_here("Stream does not support seeking")
+        return -1
+
+    def restart(self, position: int) -> None:
+        """The read buffer emptied and the position set, as after a seek."""
+        self._buf = b""
+        self._pos = self._wpos = 0
+        self.filled = self.written = 0
+        self.base = position
 
     def at_eof(self) -> bool:
         """_php_stream_eof: buffered data is never EOF; otherwise probe the socket."""
@@ -286,6 +355,12 @@ class Stream(ReadBuffer):
 
     def shutdown(self, how: int) -> bool:
         return self.transport is not None and self.transport.shutdown(how)
+
+    def set_timeout(self, timeout: float | None) -> bool:
+        """PHP_STREAM_OPTION_READ_TIMEOUT: also clears ``timed_out``."""
+        self.timeout = timeout
+        self.timed_out = False
+        return True
 
     def set_blocking(self, blocking: bool) -> None:
         self.blocked = blocking

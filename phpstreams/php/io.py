@@ -109,10 +109,11 @@ def _write(
     written, error = s.write(payload)
     if error:
         code = error
-        notice(
-            f"{function}(): Send of {len(payload) - written} bytes failed with "
-            f"errno={code} {strerror(code)}"
-        )
+        if code > 0:  # -1: the ops reported the failure themselves (local streams)
+            notice(
+                f"{function}(): Send of {len(payload) - written} bytes failed with "
+                f"errno={code} {strerror(code)}"
+            )
         if written == 0:
             return False
     return written
@@ -207,10 +208,7 @@ def socket_set_timeout(stream: StreamResource, seconds: int, microseconds: int =
 
 
 def _set_timeout(function: str, stream: StreamResource, seconds: int, microseconds: int) -> bool:
-    s = require_stream(function, stream)
-    s.timeout = stream_timeout(seconds, microseconds)
-    s.timed_out = False
-    return True
+    return require_stream(function, stream).set_timeout(stream_timeout(seconds, microseconds))
 
 
 @php_function(STUBS["stream_set_blocking"])
@@ -289,11 +287,14 @@ def stream_get_contents(
             "stream_get_contents(): Argument #2 ($length) must be greater than or equal to -1"
         )
     s = require_stream("stream_get_contents", stream)
-    if offset >= 0 and offset != s.position:
-        # PHP: a forward seek is emulated by reading; backwards needs a seekable stream
-        if offset < s.position or not s.skip(offset - s.position):
-            if offset < s.position:
-                warning("stream_get_contents(): Stream does not support seeking")
+    if offset >= 0:
+        # PHP: forwards by SEEK_CUR (a socket emulates it by reading), backwards by SEEK_SET
+        position, sought = s.position, 0
+        if position >= 0 and offset > position:
+            sought = s.seek(offset - position, 1)
+        elif offset < position:
+            sought = s.seek(offset, 0)
+        if sought != 0:
             warning(f"stream_get_contents(): Failed to seek to position {offset} in the stream")
             return False
     if length == 0:

@@ -119,4 +119,6 @@ STUBS: dict[str, str] = {
     "socket_clear_error": "function socket_clear_error(?Socket $socket = null): void {}",
     "socket_strerror": "function socket_strerror(int $error_code): string {}",
     "socket_close": "function socket_close(Socket $socket): void {}",
+    # ext/posix/posix.stub.php; its docblock: @param resource|int $file_descriptor
+    "posix_isatty": "function posix_isatty($file_descriptor): bool {}",
 }

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..core.diagnostics import warning_here
 from ..core.errors import strerror
+from ..core.sockops import SocketFileOps
 from ..transport import openssl as _openssl
 from ..transport.socket import EXCEPTIONAL, READABLE, WRITABLE
 from .errors import report_ssl_error
@@ -41,8 +42,8 @@ def _was_reset(sock: socket.socket) -> bool:
     return info[0] == _TCP_CLOSE
 
 
-class TLSOps:
-    """php_openssl_socket_ops."""
+class TLSOps(SocketFileOps):
+    """php_openssl_socket_ops (the file-like operations are the socket's)."""
 
     __slots__ = ()
 

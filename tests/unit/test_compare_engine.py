@@ -119,6 +119,31 @@ def test_render_python_compiles() -> None:
     assert "stream_socket_client(address='tcp://127.0.0.1:4242', timeout=1.0)" in text
 
 
+def test_output_show_and_masked_calls() -> None:
+    from phpstreams.compare._scenario import show
+
+    sc = scenario(
+        "engine/output",
+        peer="none",
+        steps=[
+            call("fopen", "php://memory", "w+", assign="m"),
+            call("fpassthru", var("m"), output=True),
+            call("fstat", var("m"), assign="st", masked=True),
+            show([var("st")["mode"]]),
+        ],
+    )
+    php = render_php(sc, PH)
+    assert "ob_start();" in php and "$__it['out'] = __s($__o);" in php
+    assert "$__it['ret'] = ['masked' => true];" in php
+    assert "$__r = [$st[\"mode\"]];" in php
+    py = render_python(sc, PH)
+    compile(py, "scenario.py", "exec")
+    assert "output=True" in py and "masked=True" in py
+    assert "rt.show(3, lambda: [rt.get('st')['mode']])" in py
+    php_out = [{"i": 1, "fn": "fpassthru", "ret": 3, "diag": [], "out": "abc"}]
+    py_out = [{"i": 1, "fn": "fpassthru", "ret": 3, "diag": [], "out": "abd"}]
+    assert diff_records(php_out, py_out) == ["step 1 fpassthru: output PHP 'abc' / phpstreams 'abd'"]
+
 def test_normalize_masks_and_maps_placeholders() -> None:
     record = {
         "i": 0, "fn": "f", "ret": {"s": "127.0.0.1:4242"}, "diag": [[2, "x 127.0.0.1:51234"]],
