@@ -137,6 +137,10 @@ def enable(function: str, stream: Stream, url: str | None) -> int:
         elapsed = time.monotonic() - start
         if timeout is not None and elapsed > timeout:
             _warn(function, "SSL: Handshake timed out")
+            # PHP: this early return skips the restore of the blocking mode, so a
+            # blocking stream is left non-blocking (meta "blocked" false, and the
+            # next enable_crypto returns 0 instead of "already set-up")
+            stream.set_blocking(False)
             return -1
         if failure is not None:
             for text in failure:
