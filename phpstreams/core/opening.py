@@ -125,6 +125,7 @@ def open_client(
         return stream
     # Errors are turned into data inside the except block and raised after it:
     # an exception kept by its own frame would hold the caller's sockets in a cycle.
+    failure: tuple[int, str | None]
     try:
         if transport in ("unix", "udg"):
             socktype = socket.SOCK_STREAM if transport == "unix" else socket.SOCK_DGRAM
@@ -132,6 +133,10 @@ def open_client(
             sock = net.connect_unix(path, socktype, timeout, asynchronous=asynchronous)
         else:
             sock = _connect_inet(function, transport, rest, timeout, asynchronous, context)
+    except net.SocketCreateError:
+        # php-src xp_socket.c php_tcp_sockop_connect: socket() failed (EMFILE...);
+        # PHP: error_code is left 0 and the text names no errno
+        failure = (0, "Failed to create unix socket")
     except (OSError, AddressError, XportError) as exc:
         failure = php_error_of(exc)
         if isinstance(exc, socket.gaierror):
@@ -268,6 +273,15 @@ def open_server(
     except socket.gaierror as exc:
         failure = php_error_of(exc)[1]
         warning(f"{function}(): {failure}")
+    except net.SocketCreateError as exc:
+        if transport in ("unix", "udg"):
+            # php-src xp_socket.c php_sockop_bind: socket() failed (EMFILE...)
+            kind = "" if transport == "unix" else "datagram"
+            failure = f"Failed to create unix{kind} socket {strerror(exc.errno or 0)}"
+        else:
+            # PHP: php_network_bind_socket_to_local_addr skips every address whose
+            # socket() fails and reports its untouched err, 0: strerror(0), "Success"
+            failure = strerror(0)
     except OSError as exc:
         # PHP: a unix bind reports no text; an inet bind reports strerror
         if transport not in ("unix", "udg"):
