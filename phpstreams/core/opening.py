@@ -15,6 +15,7 @@ calling function's name.
 
 from __future__ import annotations
 
+import errno
 import socket
 from typing import Any, Protocol
 
@@ -143,9 +144,18 @@ def open_client(
             warning(f"{function}(): {failure[1]}")
     else:
         stream.transport = SocketTransport(sock)
-        if transport in CRYPTO_TRANSPORTS:
+        if transport not in CRYPTO_TRANSPORTS:
+            return stream
+        try:
             _crypto_hooks().connected(function, stream, transport)
-        return stream
+        except XportError as exc:
+            if exc.errno or not net.left_in_progress(sock):
+                raise
+            # PHP: the asynchronous connect's EINPROGRESS stays in error_code when
+            # the handshake after it fails (errstr none: "Unknown error")
+            failure = (errno.EINPROGRESS, None)
+        else:
+            return stream
     raise XportError(*failure)
 
 

@@ -26,7 +26,7 @@ from ..core.sockops import PLAIN
 from ..core.stream import Stream
 from ..core.values import php_int, php_truthy
 from ..transport import openssl as _openssl
-from ..transport.socket import READABLE, WRITABLE
+from ..transport.socket import READABLE, WRITABLE, PendingSocketError
 from .errors import ssl_error_messages
 from .io import TLS_OPS
 from .options import CLIENT, TLS_ANY_CLIENT, ssl_context_from_options
@@ -89,12 +89,20 @@ def setup(function: str, stream: Stream, method: int, session: Stream | None) ->
             _warn(function, "Supplied SSL session stream is not initialized")
         else:
             session_object = session.tls.transport.session()
+    failure: list[str] = []
     try:
         tls = transport.start_tls(context, not is_client, session_object)
-    except (ssl.SSLError, OSError, ValueError):
-        return False
-    stream.tls = TLSState(context, tls, is_client, options)
-    return True
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        if isinstance(exc, PendingSocketError):
+            # a failed asynchronous connect's error: PHP's SSL_connect meets it
+            # first thing in enable_crypto ("SSL: Connection refused")
+            failure = ssl_error_messages(exc)
+    else:
+        stream.tls = TLSState(context, tls, is_client, options)
+        return True
+    for text in failure:
+        _warn(function, text)
+    return False
 
 
 # -- enable / disable -------------------------------------------------------------

@@ -20,6 +20,7 @@ import select
 import socket
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from itertools import chain, compress
 from typing import Any, cast
@@ -35,6 +36,7 @@ __all__ = [
     "bind_unix",
     "connect_inet",
     "connect_unix",
+    "left_in_progress",
     "numeric_sockaddr",
     "poll_many",
     "resolve",
@@ -187,6 +189,14 @@ def resolve(host: str, socktype: int) -> list[tuple[int, SockAddr]]:
     raise socket.gaierror(failure[0], failure[1], host)
 
 
+_IN_PROGRESS: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+
+
+def left_in_progress(sock: socket.socket) -> bool:
+    """Whether an asynchronous connect of ``sock`` returned EINPROGRESS."""
+    return sock in _IN_PROGRESS
+
+
 def _connect_one(
     sock: socket.socket, sockaddr: SockAddr, deadline: Deadline, asynchronous: bool
 ) -> None:
@@ -203,6 +213,7 @@ def _connect_one(
         err = sock.connect_ex(sockaddr)
         if err == errno.EINPROGRESS:
             if asynchronous:
+                _IN_PROGRESS.add(sock)
                 return
             if not wait_fd(sock.fileno(), select.POLLOUT | select.POLLPRI, 0):
                 raise TimeoutError(errno.ETIMEDOUT, _strerror(errno.ETIMEDOUT))

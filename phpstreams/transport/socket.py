@@ -22,7 +22,14 @@ from typing import Any
 
 from .net import wait_fd, wait_fd_restarting
 
-__all__ = ["EXCEPTIONAL", "READABLE", "WRITABLE", "SocketTransport", "TLSTransport"]
+__all__ = [
+    "EXCEPTIONAL",
+    "READABLE",
+    "WRITABLE",
+    "PendingSocketError",
+    "SocketTransport",
+    "TLSTransport",
+]
 
 READABLE = select.POLLIN | select.POLLPRI
 WRITABLE = select.POLLOUT
@@ -114,6 +121,13 @@ class SocketTransport:
         """TLS over this socket, on a duplicate of its descriptor (so raw I/O on
         the original keeps working); the handshake is the caller's to drive."""
         sock = self.sock
+        # A failed asynchronous connect leaves its error pending (SO_ERROR):
+        # wrap_socket() would raise it from its probing recv() and leak the
+        # descriptor it took; raise it here instead, as OpenSSL's first write
+        # meets it (PHP: "SSL: Connection refused").
+        pending = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if pending:
+            raise PendingSocketError(pending, os.strerror(pending))
         duplicate = socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(sock.fileno()))
         try:
             sslsock = context.wrap_socket(
@@ -128,6 +142,10 @@ class SocketTransport:
             raise
         sslsock.settimeout(0.0)
         return TLSTransport(sslsock, self)
+
+
+class PendingSocketError(OSError):
+    """The error a failed asynchronous connect left on the socket (SO_ERROR)."""
 
 
 class TLSTransport:
