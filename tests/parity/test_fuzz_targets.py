@@ -23,7 +23,8 @@ No real DNS, no address other than loopback, by two means:
 * the run: both sides run inside a new network namespace (``unshare -n``) with
   only its own loopback up -- no route anywhere, and no other process's ports --
   where the only listener is the batch's own (``{L}``, accepts, reads the first
-  bytes, closes).  Without ``unshare`` (not root) the test skips.
+  bytes, closes).  Without a namespace (``unshare -n``, or ``-rn`` where
+  user namespaces are allowed) the test skips.
 ``test_no_dns_traffic`` runs a sample under ``strace -f -e trace=network`` and
 checks that neither side ever sends to port 53.
 """
@@ -461,17 +462,23 @@ print(json.dumps(results))
 """
 
 
-def _namespace_available() -> bool:
+def _unshare() -> list[str] | None:
+    """The command that runs a child in a new network namespace: ``unshare -n``
+    (root), else ``unshare -rn`` (an unprivileged user namespace); None if neither."""
     if shutil.which("unshare") is None or shutil.which("ip") is None:
-        return False
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False)
-    return probe.returncode == 0
+        return None
+    for command in (["unshare", "-n"], ["unshare", "-rn"]):
+        probe = subprocess.run([*command, "true"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return command
+    return None
 
 
 def run_batch(cases: list[dict[str, Any]], tmp: Path, strace: str = "-") -> tuple[Any, Any]:
     """Both sides' records for ``cases``, run in a fresh network namespace."""
-    if not _namespace_available():
-        pytest.skip("unshare -n is not available (needs root): the fuzz runs only isolated")
+    unshare = _unshare()
+    if unshare is None:
+        pytest.skip("no network namespace (unshare -n / -rn): the fuzz runs only isolated")
     (tmp / "batch.json").write_text(json.dumps(cases))
     (tmp / "batch.php").write_text(PHP_BATCH)
     (tmp / "batch.py").write_text(PY_BATCH)
@@ -480,8 +487,7 @@ def run_batch(cases: list[dict[str, Any]], tmp: Path, strace: str = "-") -> tupl
     work.mkdir()
     done = subprocess.run(
         [
-            "unshare",
-            "-n",
+            *unshare,
             sys.executable,
             str(tmp / "driver.py"),
             str(tmp / "batch.json"),
