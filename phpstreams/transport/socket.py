@@ -26,6 +26,7 @@ __all__ = [
     "EXCEPTIONAL",
     "READABLE",
     "WRITABLE",
+    "ConnectInProgress",
     "PendingSocketError",
     "SocketTransport",
     "TLSTransport",
@@ -115,6 +116,14 @@ class SocketTransport:
     def close(self) -> None:
         self.sock.close()
 
+    def _connected(self) -> bool:
+        try:
+            self.sock.getpeername()
+        except OSError as exc:
+            if exc.errno == errno.ENOTCONN:
+                return False
+        return True
+
     def start_tls(
         self, context: ssl.SSLContext, server_side: bool, session: ssl.SSLSession | None
     ) -> TLSTransport:
@@ -128,6 +137,10 @@ class SocketTransport:
         pending = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         if pending:
             raise PendingSocketError(pending, os.strerror(pending))
+        if sock.type == socket.SOCK_STREAM and not self._connected():
+            # an asynchronous connect still under way: wrap_socket() would fail
+            # (and leak) the same way; the caller waits for it to finish
+            raise ConnectInProgress(errno.EINPROGRESS, os.strerror(errno.EINPROGRESS))
         duplicate = socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(sock.fileno()))
         try:
             sslsock = context.wrap_socket(
@@ -146,6 +159,10 @@ class SocketTransport:
 
 class PendingSocketError(OSError):
     """The error a failed asynchronous connect left on the socket (SO_ERROR)."""
+
+
+class ConnectInProgress(OSError):
+    """TLS was asked for on a socket whose asynchronous connect has not finished."""
 
 
 class TLSTransport:

@@ -117,6 +117,35 @@ CONNECT: list[Scenario] = [
         ],
     ),
     rel_scenario(
+        "connect-async-ssl-blackhole",
+        peer="blackhole",
+        tags=("connect", "tls"),
+        doc="ssl:// with an asynchronous connect to a full accept queue: the handshake "
+        "starts on a connect still in progress and waits for the connect timeout (0.3 s)",
+        steps=[ssc("ssl://127.0.0.1:{port}", 0.3, ASYNC, timed=True), is_res()],
+    ),
+    rel_scenario(
+        "connect-async-ssl-live",
+        peer="tls_echo",
+        tags=("connect", "tls"),
+        doc="the control: ssl:// with an asynchronous connect to a live TLS server: the "
+        "handshake waits for the connect, then succeeds; the greeting reads",
+        steps=[
+            ca_context(),
+            call(
+                "stream_socket_client",
+                "ssl://127.0.0.1:{port}",
+                E,
+                S,
+                2.0,
+                ASYNC,
+                CTX,
+                assign="fp",
+            ),
+            call("fgets", FP),
+        ],
+    ),
+    rel_scenario(
         "connect-timeout-then-refused",
         peer="blackhole",
         tags=("connect",),
