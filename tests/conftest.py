@@ -21,6 +21,21 @@ from phpstreams import PHPNotice, PHPWarning
 Diagnostics = list[tuple[str, str]]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--long",
+        action="store_true",
+        default=False,
+        help="run the load and fuzz tests with their bigger counts (minutes, not seconds)",
+    )
+
+
+@pytest.fixture(scope="session")
+def long_run(request: pytest.FixtureRequest) -> bool:
+    """True under ``pytest --long``: the load and fuzz tests use their bigger counts."""
+    return bool(request.config.getoption("--long"))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_php_state() -> Iterator[None]:
     """Each test starts as a fresh PHP process would: no last error, no error

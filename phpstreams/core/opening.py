@@ -15,6 +15,7 @@ calling function's name.
 
 from __future__ import annotations
 
+import errno
 import socket
 from typing import Any, Protocol
 
@@ -125,6 +126,7 @@ def open_client(
         return stream
     # Errors are turned into data inside the except block and raised after it:
     # an exception kept by its own frame would hold the caller's sockets in a cycle.
+    failure: tuple[int, str | None]
     try:
         if transport in ("unix", "udg"):
             socktype = socket.SOCK_STREAM if transport == "unix" else socket.SOCK_DGRAM
@@ -132,15 +134,28 @@ def open_client(
             sock = net.connect_unix(path, socktype, timeout, asynchronous=asynchronous)
         else:
             sock = _connect_inet(function, transport, rest, timeout, asynchronous, context)
+    except net.SocketCreateError:
+        # php-src xp_socket.c php_tcp_sockop_connect: socket() failed (EMFILE...);
+        # PHP: error_code is left 0 and the text names no errno
+        failure = (0, "Failed to create unix socket")
     except (OSError, AddressError, XportError) as exc:
         failure = php_error_of(exc)
         if isinstance(exc, socket.gaierror):
             warning(f"{function}(): {failure[1]}")
     else:
         stream.transport = SocketTransport(sock)
-        if transport in CRYPTO_TRANSPORTS:
+        if transport not in CRYPTO_TRANSPORTS:
+            return stream
+        try:
             _crypto_hooks().connected(function, stream, transport)
-        return stream
+        except XportError as exc:
+            if exc.errno or not net.left_in_progress(sock):
+                raise
+            # PHP: the asynchronous connect's EINPROGRESS stays in error_code when
+            # the handshake after it fails (errstr none: "Unknown error")
+            failure = (errno.EINPROGRESS, None)
+        else:
+            return stream
     raise XportError(*failure)
 
 
@@ -268,6 +283,15 @@ def open_server(
     except socket.gaierror as exc:
         failure = php_error_of(exc)[1]
         warning(f"{function}(): {failure}")
+    except net.SocketCreateError as exc:
+        if transport in ("unix", "udg"):
+            # php-src xp_socket.c php_sockop_bind: socket() failed (EMFILE...)
+            kind = "" if transport == "unix" else "datagram"
+            failure = f"Failed to create unix{kind} socket {strerror(exc.errno or 0)}"
+        else:
+            # PHP: php_network_bind_socket_to_local_addr skips every address whose
+            # socket() fails and reports its untouched err, 0: strerror(0), "Success"
+            failure = strerror(0)
     except OSError as exc:
         # PHP: a unix bind reports no text; an inet bind reports strerror
         if transport not in ("unix", "udg"):

@@ -42,6 +42,19 @@ _LEVELS = {
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\f": "\\f", "\x1b": "\\e"}
 _ESCAPES.update({"\\": "\\\\", '"': '\\"', "$": "\\$"})
 
+# Secrets never reach a trace line: the ssl context's passphrase (wherever a dict
+# carries one: stream_context_create's options, stream_context_get_options' result)
+# and anything that holds a PEM private key are shown as these placeholders.
+_SECRET_KEYS = frozenset({"passphrase"})
+_REDACTED = '"<passphrase hidden>"'
+_REDACTED_KEY = '"<private key hidden>"'
+
+
+def _is_private_key(value: str | bytes | bytearray | memoryview) -> bool:
+    data = value.encode("utf-8", "surrogateescape") if isinstance(value, str) else bytes(value)
+    return b"PRIVATE KEY-----" in data
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 _depth = 0
 _out: IO[str] | None = None
@@ -74,11 +87,15 @@ def php_literal(value: object, names: dict[int, str] | None = None) -> str:
             return "INF" if value > 0 else "-INF"
         return repr(value)
     if isinstance(value, (str, bytes, bytearray, memoryview)):
-        return _string(value)
+        return _REDACTED_KEY if _is_private_key(value) else _string(value)
     if isinstance(value, Ref):
         return "&" + php_literal(value.value)
     if isinstance(value, dict):
-        items = ", ".join(f"{php_literal(k)} => {php_literal(v, names)}" for k, v in value.items())
+        items = ", ".join(
+            f"{php_literal(k)} => "
+            + (_REDACTED if k in _SECRET_KEYS and v is not None else php_literal(v, names))
+            for k, v in value.items()
+        )
         return f"[{items}]"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(php_literal(v, names) for v in value) + "]"

@@ -239,7 +239,8 @@ def explain_context(options: Any) -> list[str]:
                     if default in ("true", "false")
                     else ""
                 )
-                lines.append(f"  {name} = {json.dumps(value)}{extra}  -- {meaning}")
+                shown = '"<hidden>"' if name == "passphrase" else json.dumps(value)  # a secret
+                lines.append(f"  {name} = {shown}{extra}  -- {meaning}")
         for name in given:
             if name not in table:
                 lines.append(f"  {name}: not an option PHP reads; ignored")

@@ -15,6 +15,7 @@ Failures are PHP warnings, built from the OpenSSL error with the text
 
 from __future__ import annotations
 
+import math
 import ssl
 import time
 from typing import Any
@@ -26,7 +27,7 @@ from ..core.sockops import PLAIN
 from ..core.stream import Stream
 from ..core.values import php_int, php_truthy
 from ..transport import openssl as _openssl
-from ..transport.socket import READABLE, WRITABLE
+from ..transport.socket import READABLE, WRITABLE, ConnectInProgress, PendingSocketError
 from .errors import ssl_error_messages
 from .io import TLS_OPS
 from .options import CLIENT, TLS_ANY_CLIENT, ssl_context_from_options
@@ -89,12 +90,35 @@ def setup(function: str, stream: Stream, method: int, session: Stream | None) ->
             _warn(function, "Supplied SSL session stream is not initialized")
         else:
             session_object = session.tls.transport.session()
-    try:
-        tls = transport.start_tls(context, not is_client, session_object)
-    except (ssl.SSLError, OSError, ValueError):
-        return False
-    stream.tls = TLSState(context, tls, is_client, options)
-    return True
+    failure: list[str] = []
+    for _ in range(2):
+        in_progress = False
+        try:
+            tls = transport.start_tls(context, not is_client, session_object)
+        except ConnectInProgress:
+            in_progress = True
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            if isinstance(exc, PendingSocketError):
+                # a failed asynchronous connect's error: PHP's SSL_connect meets it
+                # first thing in enable_crypto ("SSL: Connection refused")
+                failure = ssl_error_messages(exc)
+            break
+        else:
+            stream.tls = TLSState(context, tls, is_client, options)
+            return True
+        if not in_progress or not stream.blocked:
+            break  # non-blocking: PHP would return 0 until connected (not mirrored)
+        # PHP: SSL_connect's first write would block on the connect still under way,
+        # and the handshake loop waits for the socket to be writable, within the
+        # handshake's timeout
+        timeout = _handshake_timeout(stream, is_client)
+        wait_ms = -1 if timeout is None else max(0, math.ceil(timeout * 1000))
+        if not transport.wait(WRITABLE, wait_ms):
+            failure = ["SSL: Handshake timed out"]
+            break
+    for text in failure:
+        _warn(function, text)
+    return False
 
 
 # -- enable / disable -------------------------------------------------------------
@@ -137,6 +161,10 @@ def enable(function: str, stream: Stream, url: str | None) -> int:
         elapsed = time.monotonic() - start
         if timeout is not None and elapsed > timeout:
             _warn(function, "SSL: Handshake timed out")
+            # PHP: this early return skips the restore of the blocking mode, so a
+            # blocking stream is left non-blocking (meta "blocked" false, and the
+            # next enable_crypto returns 0 instead of "already set-up")
+            stream.set_blocking(False)
             return -1
         if failure is not None:
             for text in failure:

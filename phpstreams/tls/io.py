@@ -12,6 +12,7 @@ before the handshake: only its ops change (``stream.ops``).
 from __future__ import annotations
 
 import errno
+import math
 import socket
 import ssl
 import time
@@ -110,7 +111,10 @@ class TLSOps(SocketFileOps):
             if not began_blocked:
                 return b"" if data is None else 0
             left = None if not has_timeout or timeout is None else timeout - elapsed
-            tls.wait(want, -1 if left is None else max(0, int(left * 1000)))
+            # rounded up: the wait covers what is left, so the check above then
+            # ends the call at once -- another SSL_write there would squeeze a few
+            # more bytes in and start a whole new timeout for the next record
+            tls.wait(want, -1 if left is None else max(0, math.ceil(left * 1000)))
 
     def read(self, stream: Stream, size: int) -> bytes | None:
         result = self._io(stream, None, size)

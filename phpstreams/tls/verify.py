@@ -9,6 +9,7 @@ the capture of the peer certificate (chain) into the context's options.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 from typing import TYPE_CHECKING
 
@@ -43,12 +44,19 @@ def capture(state: TLSState, der: bytes | None) -> None:
         )
 
 
+def _same_digest(digest: str, expected: str) -> bool:
+    """PHP compares case-insensitively; here in constant time (hmac.compare_digest),
+    so how long the check takes says nothing about how much of a guess was right."""
+    wanted = expected.lower().encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(digest.encode("ascii"), wanted)
+
+
 def _fingerprint_matches(der: bytes, expected: object) -> bool:
     """php_openssl_x509_fingerprint_match."""
     if isinstance(expected, (str, bytes)):
         text = expected.decode("latin-1") if isinstance(expected, bytes) else expected
         algo = {32: "md5", 40: "sha1"}.get(len(text))
-        return algo is not None and hashlib.new(algo, der).hexdigest() == text.lower()
+        return algo is not None and _same_digest(hashlib.new(algo, der).hexdigest(), text)
     pairs = list(expected.items()) if isinstance(expected, dict) else list(enumerate(expected))  # type: ignore[arg-type]
     if not pairs:
         warning_here("Invalid peer_fingerprint array; [algo => fingerprint] form required")
@@ -62,7 +70,7 @@ def _fingerprint_matches(der: bytes, expected: object) -> bool:
         except ValueError:
             warning_here("Unknown digest algorithm")
             return False
-        if digest != value.lower():
+        if not _same_digest(digest, value):
             return False
     return True
 

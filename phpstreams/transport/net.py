@@ -20,6 +20,7 @@ import select
 import socket
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from itertools import chain, compress
 from typing import Any, cast
@@ -29,11 +30,13 @@ __all__ = [
     "SELECT_READ",
     "SELECT_WRITE",
     "Deadline",
+    "SocketCreateError",
     "accept",
     "bind_inet",
     "bind_unix",
     "connect_inet",
     "connect_unix",
+    "left_in_progress",
     "numeric_sockaddr",
     "poll_many",
     "resolve",
@@ -194,6 +197,14 @@ def resolve(host: str, socktype: int) -> list[tuple[int, SockAddr]]:
     raise socket.gaierror(failure[0], failure[1], host)
 
 
+_IN_PROGRESS: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+
+
+def left_in_progress(sock: socket.socket) -> bool:
+    """Whether an asynchronous connect of ``sock`` returned EINPROGRESS."""
+    return sock in _IN_PROGRESS
+
+
 def _connect_one(
     sock: socket.socket, sockaddr: SockAddr, deadline: Deadline, asynchronous: bool
 ) -> None:
@@ -210,6 +221,7 @@ def _connect_one(
         err = sock.connect_ex(sockaddr)
         if err == errno.EINPROGRESS:
             if asynchronous:
+                _IN_PROGRESS.add(sock)
                 return
             if not wait_fd(sock.fileno(), select.POLLOUT | select.POLLPRI, 0):
                 raise TimeoutError(errno.ETIMEDOUT, _strerror(errno.ETIMEDOUT))
@@ -273,11 +285,24 @@ def connect_inet(
     raise kind(code, text)
 
 
+class SocketCreateError(OSError):
+    """socket() itself failed (e.g. EMFILE: no descriptor left), before any connect
+    or bind; callers report it differently from a failed connect or bind."""
+
+
+def _new_socket(family: int, socktype: int) -> socket.socket:
+    try:
+        return socket.socket(family, socktype)
+    except OSError as exc:
+        code, text = exc.errno or 0, exc.strerror or ""
+    raise SocketCreateError(code, text)
+
+
 def connect_unix(
     path: bytes, socktype: int, timeout: float | None, *, asynchronous: bool = False
 ) -> socket.socket:
     """Connect a unix socket (stream or datagram) to ``path``."""
-    sock = socket.socket(socket.AF_UNIX, socktype)
+    sock = _new_socket(socket.AF_UNIX, socktype)
     try:
         _connect_one(sock, path, Deadline(timeout), asynchronous)
     except BaseException:
@@ -291,15 +316,18 @@ def bind_inet(
 ) -> socket.socket:
     """php-src main/network.c: php_network_bind_socket_to_local_addr.
 
-    Every resolved address is tried; SO_REUSEADDR is always set.
+    Every resolved address is tried; SO_REUSEADDR is always set.  When no socket
+    could even be created, :class:`SocketCreateError` with errno 0.
     """
     addresses = resolve(host, socktype)
     code = 0
+    created = False
     for family, sockaddr in addresses:
         try:
             sock = socket.socket(family, socktype)
         except OSError:
             continue
+        created = True
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if prepare is not None:
@@ -310,11 +338,13 @@ def bind_inet(
             code = exc.errno or 0
             continue
         return sock
+    if not created:
+        raise SocketCreateError(0, _strerror(0))
     raise OSError(code, _strerror(code) if code else "")
 
 
 def bind_unix(path: bytes, socktype: int) -> socket.socket:
-    sock = socket.socket(socket.AF_UNIX, socktype)
+    sock = _new_socket(socket.AF_UNIX, socktype)
     try:
         sock.bind(path)
     except BaseException:

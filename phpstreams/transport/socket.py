@@ -23,7 +23,15 @@ from typing import Any
 
 from .net import wait_fd, wait_fd_noting_signals, wait_fd_restarting
 
-__all__ = ["EXCEPTIONAL", "READABLE", "WRITABLE", "SocketTransport", "TLSTransport"]
+__all__ = [
+    "EXCEPTIONAL",
+    "READABLE",
+    "WRITABLE",
+    "ConnectInProgress",
+    "PendingSocketError",
+    "SocketTransport",
+    "TLSTransport",
+]
 
 READABLE = select.POLLIN | select.POLLPRI
 WRITABLE = select.POLLOUT
@@ -126,12 +134,31 @@ class SocketTransport:
     def close(self) -> None:
         self.sock.close()
 
+    def _connected(self) -> bool:
+        try:
+            self.sock.getpeername()
+        except OSError as exc:
+            if exc.errno == errno.ENOTCONN:
+                return False
+        return True
+
     def start_tls(
         self, context: ssl.SSLContext, server_side: bool, session: ssl.SSLSession | None
     ) -> TLSTransport:
         """TLS over this socket, on a duplicate of its descriptor (so raw I/O on
         the original keeps working); the handshake is the caller's to drive."""
         sock = self.sock
+        # A failed asynchronous connect leaves its error pending (SO_ERROR):
+        # wrap_socket() would raise it from its probing recv() and leak the
+        # descriptor it took; raise it here instead, as OpenSSL's first write
+        # meets it (PHP: "SSL: Connection refused").
+        pending = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if pending:
+            raise PendingSocketError(pending, os.strerror(pending))
+        if sock.type == socket.SOCK_STREAM and not self._connected():
+            # an asynchronous connect still under way: wrap_socket() would fail
+            # (and leak) the same way; the caller waits for it to finish
+            raise ConnectInProgress(errno.EINPROGRESS, os.strerror(errno.EINPROGRESS))
         duplicate = socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(sock.fileno()))
         try:
             sslsock = context.wrap_socket(
@@ -146,6 +173,14 @@ class SocketTransport:
             raise
         sslsock.settimeout(0.0)
         return TLSTransport(sslsock, self)
+
+
+class PendingSocketError(OSError):
+    """The error a failed asynchronous connect left on the socket (SO_ERROR)."""
+
+
+class ConnectInProgress(OSError):
+    """TLS was asked for on a socket whose asynchronous connect has not finished."""
 
 
 class TLSTransport:

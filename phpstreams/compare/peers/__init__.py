@@ -12,5 +12,7 @@ import ``.._peers``:
 * ``_tls_servers``: the TLS servers, STARTTLS and the handshake troublemakers;
 * ``_tls_clients``: clients for the scenario's own TLS servers;
 * ``_external``: ``openssl s_server`` and ``aiosmtpd``;
-* ``_faults``: peers that fail on purpose (resets, garbage, hang-ups, drips).
+* ``_faults``: peers that fail on purpose (resets, garbage, hang-ups, drips);
+* ``_reliability``: peers for the timeouts at every phase (a silent unix server,
+  a client that never sends its ClientHello).
 """
