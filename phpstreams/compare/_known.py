@@ -129,16 +129,6 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         functions=("stream_select",),
     ),
     KnownDifference(
-        case="stream_select with a descriptor numbered 1024 or more (FD_SETSIZE)",
-        php="E_WARNING `You MUST recompile PHP with a larger value of FD_SETSIZE. ...`, false "
-        "(PHP's select() cannot name such a descriptor)",
-        phpstreams="waits on every descriptor as asked (poll(), no FD_SETSIZE)",
-        reason="a limit of PHP's build, not of PHP's stream semantics; a phpstreams server "
-        "serves thousands of connections (tests/loopback/test_server_load.py --long) "
-        "where a PHP one stops at about 1,000 (no scenario: a catalogue peer cannot hold "
-        "1,024 descriptors open in the script)",
-    ),
-    KnownDifference(
         case="peer name check against an older PHP 8.2 build (Debian bookworm's 8.2.32): "
         "the warning text",
         php="`Peer certificate CN=`x' did not match expected CN=`y'` or `Unable to locate "

@@ -11,6 +11,8 @@ in each set, summed, as select() counts them. The arrays are mutated in place to
 keep only their ready entries, in order (a dict keeps its keys, as PHP keeps them).
 A signal interrupting the poll (its handler returned) fails the call as select()
 fails PHP's: a warning naming the highest descriptor, false, the arrays as given.
+A descriptor select() cannot hold (>= FD_SETSIZE) fails it before any wait, with
+PHP's "You MUST recompile PHP" warning -- poll() could, but PHP cannot.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from .sockops import PLAIN
 from .stream import StreamResource
 from .timeouts import select_wait_ms
 
-__all__ = ["StreamArray", "select_streams"]
+__all__ = ["FD_SETSIZE", "StreamArray", "select_streams"]
+
+FD_SETSIZE = 1024  # glibc's, which PHP's select() is built with
 
 StreamArray = list[Any] | dict[Any, Any] | None
 
@@ -99,6 +103,20 @@ def select_streams(
         raise ValueError("No stream arrays were passed") from (
             TypeError(errors[0]) if errors else None
         )
+    max_fd = max(fd for entries in sets for _, _, fd in entries)
+    if max_fd >= FD_SETSIZE:
+        # PHP: stream_select is select(2): PHP_SAFE_MAX_FD refuses a descriptor
+        # its fd_set cannot hold (php-src main/network.c _php_emit_fd_setsize_warning)
+        warning(
+            "stream_select(): You MUST recompile PHP with a larger value of FD_SETSIZE.\n"
+            f"It is set to {FD_SETSIZE}, but you have descriptors numbered at least as high "
+            f"as {max_fd}.\n --enable-fd-setsize={(max_fd + 1024) & ~1023} is recommended, "
+            "but you may want to set it\nto equal the maximum number of open files supported "
+            "by your system,\nin order to avoid seeing this error again at a later date."
+        )
+        if errors:
+            raise TypeError(errors[0])
+        return False
     timeout_ms = select_wait_ms(seconds, microseconds)
 
     # PHP: data in a read stream's own buffer counts as readable, and wins alone.
@@ -110,7 +128,6 @@ def select_streams(
         if errors:
             raise TypeError(errors[0]) from None
         code = exc.errno or 0
-        max_fd = max(fd for entries in sets for _, _, fd in entries)
         warning(f"stream_select(): Unable to select [{code}]: {strerror(code)} (max_fd={max_fd})")
         return False
     if errors:
