@@ -21,6 +21,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Protocol, final
 
 from ..transport.socket import READABLE
+from .filters import close_filters, fill_filtered, flush_writes, write_filtered
 from .readbuffer import CHUNK_SIZE, ReadBuffer
 from .resources import ContextResource, Resource, php_type_name
 
@@ -113,6 +114,8 @@ class Stream(ReadBuffer):
     def _fill(self, size: int) -> bool:
         """_php_stream_fill_read_buffer: one read of the buffer's free space,
         unless ``size`` bytes are buffered already. False when the read failed."""
+        if self.read_filters is not None:
+            return fill_filtered(self, size)
         if len(self._buf) - self._pos >= size:
             return True
         data = self.ops.read(self, self.fill_size(self.chunk_size))
@@ -131,7 +134,7 @@ class Stream(ReadBuffer):
         if have >= size:
             return self.take(size)
         out = self.take(have) if have else b""
-        if self.no_buffer or self.chunk_size == 1:
+        if self.read_filters is None and (self.no_buffer or self.chunk_size == 1):
             data = self.ops.read(self, size - have)
             if data is None:
                 return out or None
@@ -253,7 +256,16 @@ class Stream(ReadBuffer):
     # -- writes ---------------------------------------------------------------
 
     def write(self, data: bytes) -> tuple[int, int]:
-        """Bytes written, and the errno that stopped the writing (0 if none)."""
+        """Bytes written, and the errno that stopped the writing (0 if none).
+
+        Through the write filters, if any: then the bytes the first filter
+        consumed, -1 when the chain failed (fwrite returns false)."""
+        if self.write_filters is not None:
+            return write_filtered(self, data, 0)
+        return self.raw_write(data)
+
+    def raw_write(self, data: bytes) -> tuple[int, int]:
+        """_php_stream_write_buffer: a write below the filters."""
         written, error = self.ops.write(self, data)
         self.written += written
         return written, error
@@ -308,6 +320,16 @@ class Stream(ReadBuffer):
     # -- lifetime -------------------------------------------------------------
 
     def close(self) -> None:
+        filtered = self.read_filters is not None or self.write_filters is not None
+        if self.write_filters is not None and self.transport is not None:
+            flush_writes(self, True)  # _php_stream_free: _php_stream_flush(stream, 1)
+        try:
+            self._close_transport()
+        finally:
+            if filtered:
+                close_filters(self)
+
+    def _close_transport(self) -> None:
         transport, self.transport = self.transport, None
         try:
             if self.tls is not None:

@@ -106,6 +106,28 @@ from .contexts import (
 from .crypto import (
     stream_socket_enable_crypto,
 )
+from .filters import (
+    PSFS_ERR_FATAL,
+    PSFS_FEED_ME,
+    PSFS_FLAG_FLUSH_CLOSE,
+    PSFS_FLAG_FLUSH_INC,
+    PSFS_FLAG_NORMAL,
+    PSFS_PASS_ON,
+    STREAM_FILTER_ALL,
+    STREAM_FILTER_READ,
+    STREAM_FILTER_WRITE,
+    php_user_filter,
+    stdClass,
+    stream_bucket_append,
+    stream_bucket_make_writeable,
+    stream_bucket_new,
+    stream_bucket_prepend,
+    stream_filter_append,
+    stream_filter_prepend,
+    stream_filter_register,
+    stream_filter_remove,
+    stream_get_filters,
+)
 from .io import (
     fclose,
     feof,
@@ -177,6 +199,27 @@ from .types import (
 )
 
 __all__ = [
+    # stream filters (php/filters.py)
+    "PSFS_ERR_FATAL",
+    "PSFS_FEED_ME",
+    "PSFS_FLAG_FLUSH_CLOSE",
+    "PSFS_FLAG_FLUSH_INC",
+    "PSFS_FLAG_NORMAL",
+    "PSFS_PASS_ON",
+    "STREAM_FILTER_ALL",
+    "STREAM_FILTER_READ",
+    "STREAM_FILTER_WRITE",
+    "php_user_filter",
+    "stdClass",
+    "stream_bucket_append",
+    "stream_bucket_make_writeable",
+    "stream_bucket_new",
+    "stream_bucket_prepend",
+    "stream_filter_append",
+    "stream_filter_prepend",
+    "stream_filter_register",
+    "stream_filter_remove",
+    "stream_get_filters",
     "E_ALL",
     "E_COMPILE_ERROR",
     "E_COMPILE_WARNING",
