@@ -42,6 +42,7 @@ __all__ = [
     "SetVar",
     "Sleep",
     "Step",
+    "UserClass",
     "Var",
     "Without",
     "arr",
@@ -58,6 +59,7 @@ __all__ = [
     "scenario",
     "setvar",
     "sleep",
+    "user_class",
     "var",
     "without",
 ]
@@ -271,6 +273,16 @@ Step = Union[Call, Loop, Sleep, SetVar, Same, LastError]  # noqa: UP007 (a runti
 
 
 @dataclass(frozen=True)
+class UserClass:
+    """A class the scenario declares (a php_user_filter, say): its PHP source and
+    its Python source, each defining the class ``name`` at the script's top level."""
+
+    name: str
+    php: str
+    python: str
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     steps: tuple[Step, ...]
@@ -283,6 +295,7 @@ class Scenario:
     # port numbers nobody chose ("127.0.0.1:41234" -> "127.0.0.1:{ephemeral}").
     mask: frozenset[str] = frozenset()
     timeout: float = 30.0
+    classes: tuple[UserClass, ...] = ()
 
     def handlers(self) -> dict[str, Handler]:
         """Every handler the scenario uses, by name."""
@@ -354,6 +367,7 @@ def scenario(
     tags: Sequence[str] = (),
     mask: Sequence[str] = (),
     timeout: float = 30.0,
+    classes: Sequence[UserClass] = (),
 ) -> Scenario:
     built = Scenario(
         name=name,
@@ -364,6 +378,7 @@ def scenario(
         tags=frozenset(tags),
         mask=frozenset(mask),
         timeout=timeout,
+        classes=tuple(classes),
     )
     try:
         built.handlers()
@@ -443,3 +458,10 @@ def handler(name: str, kind: str = "capture", message: str = "") -> Handler:
 
 def last_error() -> LastError:
     return LastError()
+
+
+def user_class(name: str, php: str, python: str) -> UserClass:
+    """A class for ``scenario(classes=...)``: the same class in PHP and in Python."""
+    if not name.isidentifier():
+        raise ValueError(f"user_class(): not a usable name: {name!r}")
+    return UserClass(name, php.strip("\n"), python.strip("\n"))
