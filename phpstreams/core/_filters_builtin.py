@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import _filters_conv as conv
+from . import _filters_zlib  # noqa: F401  (zlib.* first: PHP's order)
 from .diagnostics import warning_here
 from .filters import (
     FACTORIES,

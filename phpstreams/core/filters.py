@@ -301,21 +301,21 @@ def append_filter(stream: Stream, reading: bool, flt: Filter, warn: Callable[[st
     if not reading or unread <= 0:
         return True
     position = stream.position
+    saved = (stream._buf, stream._pos, stream._wpos, stream._buflen, stream.filled)
     inp = Brigade(stream.take(unread))
     out = Brigade()
     consumed = Ref(0)
     status = flt.filter(stream, inp, out, consumed, PSFS_FLAG_NORMAL)
     if int(consumed.value or 0) > unread:
         status = PSFS_ERR_FATAL  # PHP: "no behaving filter should cause this"
-    # PHP: the buffer is emptied whatever the outcome (readpos = writepos = 0)
-    stream._wpos = 0
-    if status == PSFS_ERR_FATAL:
+    if status == PSFS_ERR_FATAL:  # PHP: the buffer stays as it was
+        stream._buf, stream._pos, stream._wpos, stream._buflen, stream.filled = saved
         chain.filters.remove(flt)
         flt.chain = None
         _drop_if_empty(chain)
         warn("Filter failed to process pre-buffered data")
-        _keep_position(stream, position)
         return False
+    stream._wpos = 0  # PHP: readpos = writepos = 0, the filter holds or replaced the data
     if status == PSFS_PASS_ON:
         for bucket in out.buckets:
             _feed_bucket(stream, bucket.data)

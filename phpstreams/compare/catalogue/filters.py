@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from .._scenario import Scenario
 from ._filters_builtin import BUILTIN
+from ._filters_chain import CHAIN, ERRORS, USER
 
 __all__ = ["SCENARIOS"]
 
-SCENARIOS: list[Scenario] = [*BUILTIN]
+SCENARIOS: list[Scenario] = [*BUILTIN, *CHAIN, *ERRORS, *USER]
