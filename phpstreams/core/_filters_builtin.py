@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _filters_conv as conv
 from . import _filters_zlib  # noqa: F401  (zlib.* first: PHP's order)
+from ._filters_qprint import QPrintDecode, QPrintEncode
 from .diagnostics import warning_here
 from .filters import (
     FACTORIES,
@@ -104,8 +105,39 @@ def _convert_factory(name: str, params: Any) -> Filter | None:
     options = params if isinstance(params, dict) else None
     if params is not NO_PARAMS and options is None:
         options = {}  # a PHP list: an array without the string keys
-    converter = conv.open_converter(name[name.index(".") + 1 :].lower(), options)
+    converter = open_converter(name[name.index(".") + 1 :].lower(), options)
     return None if converter is None else _Convert(name, converter)
+
+
+def open_converter(mode: str, options: dict[str, Any] | None) -> conv.Converter | None:
+    """php_conv_open for ``convert.<mode>`` (mode lower-cased); None for none."""
+    if mode in ("base64-encode", "quoted-printable-encode"):
+        line_len, lbchars, opts = 0, None, 0
+        if options is not None:
+            if "line-break-chars" in options:
+                lbchars = conv.php_string(options["line-break-chars"])
+            if "line-length" in options:
+                line_len = max(0, conv.php_long(options["line-length"])) & 0xFFFFFFFF
+            if mode == "quoted-printable-encode":
+                opts |= 1 if conv.truthy(options.get("binary")) else 0
+                opts |= 2 if conv.truthy(options.get("force-encode-first")) else 0
+            if line_len < 4:
+                lbchars = None
+            elif lbchars is None:
+                lbchars = b"\r\n"
+        if lbchars is None:
+            line_len = 0
+        if mode == "base64-encode":
+            return conv.Base64Encode(line_len, lbchars)
+        return QPrintEncode(line_len, lbchars, opts)
+    if mode == "base64-decode":
+        return conv.Base64Decode()
+    if mode == "quoted-printable-decode":
+        lbchars = None
+        if options is not None and "line-break-chars" in options:
+            lbchars = conv.php_string(options["line-break-chars"])
+        return QPrintDecode(lbchars)
+    return None
 
 
 class _Consumed(Filter):

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-__all__ = ["ConvError", "Converter", "open_converter"]
+__all__ = [
+    "Base64Decode",
+    "Base64Encode",
+    "ConvError",
+    "Converter",
+    "php_long",
+    "php_string",
+    "truthy",
+]
 
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_DEC = [64] * 256
@@ -56,7 +64,7 @@ def php_long(value: Any) -> int:
     return 0 if value is None else 1
 
 
-def _php_string(value: Any) -> bytes:
+def php_string(value: Any) -> bytes:
     """zval_get_string for a parameter value."""
     if isinstance(value, bytes):
         return value
@@ -175,40 +183,7 @@ class Base64Decode:
         return bytes(out)
 
 
-def open_converter(mode: str, options: dict[str, Any] | None) -> Converter | None:
-    """php_conv_open for ``convert.<mode>`` (mode lower-cased); None for none."""
-    from ._filters_qprint import QPrintDecode, QPrintEncode
-
-    if mode in ("base64-encode", "quoted-printable-encode"):
-        line_len, lbchars, opts = 0, None, 0
-        if options is not None:
-            if "line-break-chars" in options:
-                lbchars = _php_string(options["line-break-chars"])
-            if "line-length" in options:
-                line_len = max(0, php_long(options["line-length"])) & 0xFFFFFFFF
-            if mode == "quoted-printable-encode":
-                opts |= 1 if _truthy(options.get("binary")) else 0
-                opts |= 2 if _truthy(options.get("force-encode-first")) else 0
-            if line_len < 4:
-                lbchars = None
-            elif lbchars is None:
-                lbchars = b"\r\n"
-        if lbchars is None:
-            line_len = 0
-        if mode == "base64-encode":
-            return Base64Encode(line_len, lbchars)
-        return QPrintEncode(line_len, lbchars, opts)
-    if mode == "base64-decode":
-        return Base64Decode()
-    if mode == "quoted-printable-decode":
-        lbchars = None
-        if options is not None and "line-break-chars" in options:
-            lbchars = _php_string(options["line-break-chars"])
-        return QPrintDecode(lbchars)
-    return None
-
-
-def _truthy(value: Any) -> bool:
+def truthy(value: Any) -> bool:
     """zend_is_true."""
     if isinstance(value, (str, bytes)):
         return value not in ("", "0", b"", b"0")

@@ -151,6 +151,17 @@ class Chain:
         self.reading = reading
         self.filters: list[Filter] = []
 
+    # what Stream calls (core/stream.py does not import this module)
+
+    def fill(self, size: int) -> bool:
+        return fill_filtered(self.stream, size)
+
+    def write(self, data: bytes | None, flags: int) -> tuple[int, int]:
+        return write_filtered(self.stream, data, flags)
+
+    def release(self) -> None:
+        close_filters(self.stream)
+
 
 # name or wildcard pattern -> factory(filtername, params) -> Filter | None.
 # Params: _NO_PARAMS when the caller gave none (PHP's NULL zval pointer).
@@ -266,7 +277,7 @@ def flush_writes(stream: Stream, closing: bool) -> None:
 
 
 def _chain(stream: Stream, reading: bool) -> Chain:
-    chain = stream.read_filters if reading else stream.write_filters
+    chain: Chain | None = stream.read_filters if reading else stream.write_filters
     if chain is None:
         chain = Chain(stream, reading)
         if reading:

@@ -21,7 +21,6 @@ import weakref
 from typing import TYPE_CHECKING, Any, Protocol, final
 
 from ..transport.socket import READABLE
-from .filters import close_filters, fill_filtered, flush_writes, write_filtered
 from .readbuffer import CHUNK_SIZE, ReadBuffer
 from .resources import ContextResource, Resource, php_type_name
 
@@ -115,7 +114,7 @@ class Stream(ReadBuffer):
         """_php_stream_fill_read_buffer: one read of the buffer's free space,
         unless ``size`` bytes are buffered already. False when the read failed."""
         if self.read_filters is not None:
-            return fill_filtered(self, size)
+            return bool(self.read_filters.fill(size))
         if len(self._buf) - self._pos >= size:
             return True
         data = self.ops.read(self, self.fill_size(self.chunk_size))
@@ -261,7 +260,7 @@ class Stream(ReadBuffer):
         Through the write filters, if any: then the bytes the first filter
         consumed, -1 when the chain failed (fwrite returns false)."""
         if self.write_filters is not None:
-            return write_filtered(self, data, 0)
+            return self.write_filters.write(data, 0)  # type: ignore[no-any-return]
         return self.raw_write(data)
 
     def raw_write(self, data: bytes) -> tuple[int, int]:
@@ -320,14 +319,14 @@ class Stream(ReadBuffer):
     # -- lifetime -------------------------------------------------------------
 
     def close(self) -> None:
-        filtered = self.read_filters is not None or self.write_filters is not None
+        chain = self.read_filters or self.write_filters
         if self.write_filters is not None and self.transport is not None:
-            flush_writes(self, True)  # _php_stream_free: _php_stream_flush(stream, 1)
+            self.write_filters.write(None, 2)  # _php_stream_free: flush (FLUSH_CLOSE)
         try:
             self._close_transport()
         finally:
-            if filtered:
-                close_filters(self)
+            if chain is not None:
+                chain.release()  # the filters freed, read chain first
 
     def _close_transport(self) -> None:
         transport, self.transport = self.transport, None

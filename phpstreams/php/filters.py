@@ -292,8 +292,9 @@ def _apply(
             return False
     if made is None:
         return False
-    made.resource = FilterResource(made)
-    return made.resource
+    resource = FilterResource(made)
+    made.resource = resource
+    return resource
 
 
 @php_function(STUBS["stream_filter_append"])
@@ -339,7 +340,7 @@ def stream_filter_remove(stream_filter: Resource) -> bool:
     See https://www.php.net/manual/en/function.stream-filter-remove.php
     """
     flt = stream_filter.filter if isinstance(stream_filter, FilterResource) else None
-    if flt is None:
+    if flt is None or not isinstance(stream_filter, FilterResource):
         raise TypeError(
             "stream_filter_remove(): supplied resource is not a valid stream filter resource"
         )

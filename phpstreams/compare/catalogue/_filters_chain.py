@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._scenario import Scenario, call, sleep, user_class, var
+from .._scenario import Arg, Scenario, Step, call, sleep, user_class, var
 from ._filters_helpers import (
     FEED,
     FP,
@@ -22,7 +22,7 @@ from ._tls_helpers import connect, context
 
 __all__ = ["CHAIN", "ERRORS", "USER"]
 
-WRITE_THEN_WAIT = [call("fwrite", FP, "hello world\nsecond line\n"), sleep(0.15)]
+WRITE_THEN_WAIT: list[Step] = [call("fwrite", FP, "hello world\nsecond line\n"), sleep(0.15)]
 
 CHAIN: list[Scenario] = [
     filter_scenario(
@@ -254,6 +254,24 @@ CHAIN: list[Scenario] = [
     ),
 ]
 
+DEFLATE_PARAMS: tuple[Arg, ...] = (
+    10,
+    -2,
+    "5",
+    "x",
+    5.5,
+    True,
+    None,
+    {"level": 12},
+    {"window": 7},
+    {"window": 32},
+    {"window": -16},
+    {"memory": 0},
+    {"memory": 10},
+    {"memory": "x"},
+)
+INFLATE_PARAMS: tuple[Arg, ...] = (5, {"window": 7}, {"window": 48}, {"window": -16}, {"level": 3})
+
 ERRORS: list[Scenario] = [
     filter_scenario(
         "errors/unknown-names",
@@ -297,29 +315,8 @@ ERRORS: list[Scenario] = [
         "window zlib refuses makes the filter fail",
         steps=[
             tcp(),
-            *(
-                append("zlib.deflate", "STREAM_FILTER_WRITE", p)
-                for p in (
-                    10,
-                    -2,
-                    "5",
-                    "x",
-                    5.5,
-                    True,
-                    None,
-                    {"level": 12},
-                    {"window": 7},
-                    {"window": 32},
-                    {"window": -16},
-                    {"memory": 0},
-                    {"memory": 10},
-                    {"memory": "x"},
-                )
-            ),
-            *(
-                append("zlib.inflate", "STREAM_FILTER_READ", p)
-                for p in (5, {"window": 7}, {"window": 48}, {"window": -16}, {"level": 3})
-            ),
+            *(append("zlib.deflate", "STREAM_FILTER_WRITE", p) for p in DEFLATE_PARAMS),
+            *(append("zlib.inflate", "STREAM_FILTER_READ", p) for p in INFLATE_PARAMS),
         ],
     ),
     filter_scenario(
