@@ -44,6 +44,7 @@ CHAIN: list[Scenario] = [
         doc="a prepended read filter leaves the buffered bytes as they were",
         steps=[
             tcp(),
+            call("stream_set_timeout", FP, 0, 300000),
             *WRITE_THEN_WAIT,
             call("fread", FP, 3),
             prepend("string.toupper", "STREAM_FILTER_READ"),
