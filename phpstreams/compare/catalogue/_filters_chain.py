@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._scenario import Arg, Scenario, Step, call, sleep, user_class, var
+from .._scenario import Arg, Scenario, Step, call, const, sleep, user_class, var
 from ._filters_helpers import (
     FEED,
     FP,
@@ -436,7 +436,55 @@ def _user(name: str, cls: Any, doc: str, steps: list[Any], register: str) -> Sce
     )
 
 
+PAIR = var("pair")
+
+
+def _pair_steps(mode: str, *rest: Any) -> list[Any]:
+    return [
+        call("stream_filter_register", "hold", "HoldFilter"),
+        call(
+            "stream_socket_pair",
+            const("STREAM_PF_UNIX"),
+            const("STREAM_SOCK_STREAM"),
+            0,
+            assign="pair",
+        ),
+        call("stream_filter_append", PAIR[0], "hold", const(mode)),
+        *rest,
+    ]
+
+
 USER: list[Scenario] = [
+    filter_scenario(
+        "user/closing-on-fclose",
+        peer=None,
+        classes=[FEED],
+        doc="fclose closes the write chain: the filter sees closing true and its output is "
+        "written before the socket goes (a socket pair: the other end reads it)",
+        steps=_pair_steps(
+            "STREAM_FILTER_WRITE",
+            call("fwrite", PAIR[0], "kept "),
+            call("fwrite", PAIR[0], "until close"),
+            call("fclose", PAIR[0]),
+            call("fread", PAIR[1], 100),
+            call("fread", PAIR[1], 100),
+            call("feof", PAIR[1]),
+        ),
+    ),
+    filter_scenario(
+        "user/no-closing-flush-on-read-close",
+        peer=None,
+        classes=[FEED],
+        doc="fclose does not flush the read chain: a FEED_ME read filter's data is dropped",
+        steps=_pair_steps(
+            "STREAM_FILTER_READ",
+            call("fwrite", PAIR[1], "never seen"),
+            call("stream_set_blocking", PAIR[0], False),
+            call("fread", PAIR[0], 100),
+            call("fclose", PAIR[0]),
+            call("fread", PAIR[1], 100),
+        ),
+    ),
     _user(
         "pass-on-read",
         UPPER,
