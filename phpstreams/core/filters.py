@@ -32,6 +32,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .diagnostics import active_function, notice
+from .errors import strerror
 from .ref import Ref
 
 if TYPE_CHECKING:
@@ -248,7 +250,7 @@ def fill_filtered(stream: Stream, size: int) -> bool:
 
 
 def write_filtered(stream: Stream, data: bytes | None, flags: int) -> tuple[int, int]:
-    """_php_stream_write_filtered: (bytes the first filter consumed or -1, errno)."""
+    """_php_stream_write_filtered: (bytes the first filter consumed, or -1, and 0)."""
     chain = stream.write_filters
     if chain is None:
         return 0, 0
@@ -257,14 +259,20 @@ def write_filtered(stream: Stream, data: bytes | None, flags: int) -> tuple[int,
     status, out = _run(stream, list(chain.filters), inp, flags, consumed)
     if status == PSFS_ERR_FATAL:
         return -1, 0
-    result, error = int(consumed.value or 0), 0
+    result = int(consumed.value or 0)
     if status == PSFS_PASS_ON:
         for bucket in out.buckets:
             if bucket.data:
                 written, error = stream.raw_write(bucket.data)
-                if written == 0 and error:
-                    result = -1
-    return result, error
+                if error:
+                    # php_sockop_write's notice; the bucket is dropped
+                    notice(
+                        f"{active_function()}(): Send of {len(bucket.data) - written} bytes "
+                        f"failed with errno={error} {strerror(error)}"
+                    )
+                    if written == 0:
+                        result = -1
+    return result, 0
 
 
 def flush_writes(stream: Stream, closing: bool) -> None:

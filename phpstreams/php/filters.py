@@ -30,7 +30,7 @@ from ..core import (
 )
 from ..core import filters as core
 from ..core.arguments import php_function
-from ..core.diagnostics import warning_here
+from ..core.diagnostics import defer, warning_here
 from ..core.ref import Ref
 from ..core.resources import Resource
 from ..core.stream import Stream, StreamResource, require_stream
@@ -169,7 +169,7 @@ def _user_class(name: str) -> type[php_user_filter] | None:
 class _UserFilter(core.Filter):
     """userfilter_ops: a php_user_filter object as a filter."""
 
-    def __init__(self, obj: php_user_filter, owner: StreamResource) -> None:
+    def __init__(self, obj: php_user_filter, owner: StreamResource | None) -> None:
         super().__init__()
         self.obj = obj
         self.owner = owner
@@ -187,10 +187,13 @@ class _UserFilter(core.Filter):
         obj = self.obj
         obj.stream = self.owner
         box = Ref(None if consumed is None else consumed.value)
+        failure: Exception | None = None
         try:
             result = obj.filter(
                 BrigadeResource(inp), BrigadeResource(out), box, bool(flags & PSFS_FLAG_FLUSH_CLOSE)
             )
+        except Exception as exc:  # PHP: the call fails, the filter goes on as ERR_FATAL
+            failure, result = exc, PSFS_ERR_FATAL
         finally:
             obj.stream = None
         status = _php_int(result)
@@ -201,6 +204,8 @@ class _UserFilter(core.Filter):
             inp.buckets.clear()
         if status != PSFS_PASS_ON:
             out.buckets.clear()
+        if failure is not None:
+            defer(failure)  # PHP: thrown once the stream function returns
         return status
 
     def close(self) -> None:
@@ -218,9 +223,12 @@ def _php_int(value: Any) -> int:
     return 0 if value is None else 1
 
 
-def _user_factory(owner: StreamResource) -> core.Factory:
+def _user_factory(owner: StreamResource | None) -> core.Factory:
     def factory(name: str, params: Any) -> core.Filter | None:
         """user_filter_factory_create."""
+        if owner is not None and owner.persistent_key is not None:
+            warning_here("Cannot use a user-space filter with a persistent stream")
+            return None
         entry = _user_entry(name)
         if entry is None:
             return None
@@ -387,7 +395,7 @@ def stream_filter_register(filter_name: str, class_: str) -> bool:
             _user_filters[filter_name] = class_  # PHP: the user map keeps it anyway
         return False
     _user_filters[filter_name] = class_
-    core.FACTORIES[filter_name] = _user_factory(None)  # type: ignore[arg-type]
+    core.FACTORIES[filter_name] = _user_factory(None)
     return True
 
 

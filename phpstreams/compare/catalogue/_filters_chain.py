@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._scenario import Arg, Scenario, Step, call, const, sleep, user_class, var
+from .._scenario import Arg, Scenario, Step, call, const, pint, sleep, user_class, var
 from ._filters_helpers import (
     FEED,
     FP,
@@ -18,6 +18,7 @@ from ._filters_helpers import (
     remove,
     tcp,
 )
+from ._helpers import E, S
 from ._tls_helpers import connect, context
 
 __all__ = ["CHAIN", "ERRORS", "USER"]
@@ -455,6 +456,20 @@ def _pair_steps(mode: str, *rest: Any) -> list[Any]:
 
 
 USER: list[Scenario] = [
+    filter_scenario(
+        "user/persistent-stream",
+        peer="listen",
+        classes=[UPPER],
+        doc="a user filter on a persistent stream: refused with PHP's two warnings; a "
+        "built-in filter is fine",
+        steps=[
+            call("stream_filter_register", "upper", "UpperFilter"),
+            call("pfsockopen", "127.0.0.1", pint("port"), E, S, 1.0, assign="fp"),
+            append("upper"),
+            append("string.rot13"),
+            call("fclose", FP),
+        ],
+    ),
     filter_scenario(
         "user/closing-on-fclose",
         peer=None,
