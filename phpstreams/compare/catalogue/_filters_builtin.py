@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import zlib
+
 from .._scenario import Scenario, call, const, loop, sleep
 from ._filters_helpers import FP, append, eof_after, filter_scenario, meta, remove, tcp
 
 __all__ = ["BUILTIN"]
 
 TEXT = "Hello, World! The quick brown fox.\nSecond line = done\t \n"
+_RAW = zlib.compressobj(6, zlib.DEFLATED, -15)
+DEFLATED = _RAW.compress(b"deflated on the wire\n" * 20) + _RAW.flush()
 QP_TEXT = "caf\xe9 = 100%\r\nend of line   \r\n" + "x" * 90 + "\r\n"
 
 
@@ -164,6 +168,25 @@ BUILTIN: list[Scenario] = [
         TEXT * 5,
         doc="zlib.deflate on writes: fflush is a "
         "sync flush, the removal finishes the stream: PHP's exact bytes",
+    ),
+    write_case(
+        "inflate",
+        "zlib.inflate",
+        DEFLATED,
+        doc="zlib.inflate on writes: raw deflate bytes written, the inflated text sent",
+    ),
+    read_case(
+        "deflate",
+        "zlib.deflate",
+        TEXT * 4,
+        doc="zlib.deflate on reads: the echoed text compressed, finished at EOF (FLUSH_CLOSE)",
+    ),
+    read_case(
+        "deflate-gzip",
+        "zlib.deflate",
+        TEXT * 4,
+        {"window": 31, "level": 9},
+        doc="zlib.deflate on reads as gzip, level 9",
     ),
     write_case("deflate-level", "zlib.deflate", TEXT * 5, 9, doc="zlib.deflate level 9 (int)"),
     write_case(
