@@ -14,7 +14,16 @@ are re-exported here.
 
 from __future__ import annotations
 
-from .peers import _external, _faults, _plain, _reliability, _tls, _tls_clients, _tls_servers
+from .peers import (
+    _external,
+    _faults,
+    _filters,
+    _plain,
+    _reliability,
+    _tls,
+    _tls_clients,
+    _tls_servers,
+)
 from .peers._base import Peer, PeerUnavailable, lookup, registered
 from .peers._certs import PASSPHRASE, SNI_NAMES, CertSet, TLSPlaceholders, certificates
 from .peers._plain import BANNER, BULK, LINES, PARTIAL, SENDER_PAYLOAD
@@ -44,7 +53,16 @@ __all__ = [
 ]
 
 # the modules registering peer kinds (imported for that)
-PEER_MODULES = (_plain, _tls, _tls_servers, _tls_clients, _external, _faults, _reliability)
+PEER_MODULES = (
+    _plain,
+    _tls,
+    _tls_servers,
+    _tls_clients,
+    _external,
+    _faults,
+    _reliability,
+    _filters,
+)
 
 REGISTERED_KINDS = registered()
 TLS_PEER_KINDS = registered(tls=True)

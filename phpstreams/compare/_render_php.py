@@ -346,6 +346,8 @@ def _step(index: int, step: Step, ph: Placeholders) -> list[str]:
 
 def render_php(sc: Scenario, ph: Placeholders) -> str:
     lines = [_PRELUDE.rstrip("\n"), f"// scenario {sc.name}"]
+    for user in sc.classes:  # the scenario's own classes (user filters...)
+        lines.append(user.php)
     for name, value in sc.ini.items():
         lines.append(f"ini_set({php_literal(name, ph)}, {php_literal(value, ph)});")
     for index, step in enumerate(sc.steps):

@@ -139,6 +139,8 @@ def render_python(sc: Scenario, ph: Placeholders) -> str:
         "",
         "rt = Runtime()",
     ]
+    for user in sc.classes:  # the scenario's own classes (user filters...)
+        lines += ["", user.python, ""]
     if sc.ini:
         lines.append(f"rt.ini({dict(sc.ini)!r})")
     refs = sc.ref_names()

@@ -49,6 +49,7 @@ __all__ = [
     "Show",
     "Sleep",
     "Step",
+    "UserClass",
     "Var",
     "Without",
     "arr",
@@ -66,6 +67,7 @@ __all__ = [
     "setvar",
     "show",
     "sleep",
+    "user_class",
     "var",
     "without",
 ]
@@ -292,6 +294,16 @@ Step = Union[Call, Loop, Sleep, SetVar, Same, Show, LastError]  # noqa: UP007 (a
 
 
 @dataclass(frozen=True)
+class UserClass:
+    """A class the scenario declares (a php_user_filter, say): its PHP source and
+    its Python source, each defining the class ``name`` at the script's top level."""
+
+    name: str
+    php: str
+    python: str
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     steps: tuple[Step, ...]
@@ -307,6 +319,7 @@ class Scenario:
     # PHP extensions the PHP side loads (`php -n -d extension=<name>`): -n loads
     # none of the shared ones, such as sockets or posix.
     php_extensions: tuple[str, ...] = ()
+    classes: tuple[UserClass, ...] = ()
 
     def handlers(self) -> dict[str, Handler]:
         """Every handler the scenario uses, by name."""
@@ -381,6 +394,7 @@ def scenario(
     mask: Sequence[str] = (),
     timeout: float = 30.0,
     php_extensions: Sequence[str] = (),
+    classes: Sequence[UserClass] = (),
 ) -> Scenario:
     for extension in php_extensions:
         if not extension.isidentifier():
@@ -395,6 +409,7 @@ def scenario(
         mask=frozenset(mask),
         timeout=timeout,
         php_extensions=tuple(php_extensions),
+        classes=tuple(classes),
     )
     try:
         built.handlers()
@@ -482,3 +497,10 @@ def handler(name: str, kind: str = "capture", message: str = "") -> Handler:
 
 def last_error() -> LastError:
     return LastError()
+
+
+def user_class(name: str, php: str, python: str) -> UserClass:
+    """A class for ``scenario(classes=...)``: the same class in PHP and in Python."""
+    if not name.isidentifier():
+        raise ValueError(f"user_class(): not a usable name: {name!r}")
+    return UserClass(name, php.strip("\n"), python.strip("\n"))

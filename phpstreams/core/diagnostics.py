@@ -44,6 +44,7 @@ __all__ = [
     "PHPDeprecated",
     "PHPNotice",
     "PHPWarning",
+    "defer",
     "deprecated",
     "emit",
     "error_clear_last",
@@ -157,7 +158,10 @@ def emit(error_type: int, message: str) -> None:
     """Report one PHP diagnostic: the error handler, or record and show it."""
     global pending_count
     if pending_count and _pending.get() is not None:
-        return  # PHP: an exception is pending; nothing more is reported
+        handler = _handlers.get()[0]
+        if handler is not None and handler[1] & error_type:
+            return  # PHP: the handler cannot run while an exception is pending: dropped
+        # no handler takes it: PHP's standard handling, below
     if tap is not None:
         tap.append((error_type, message))
     level, filename, line = _caller_frame()
@@ -179,6 +183,17 @@ def emit(error_type: int, message: str) -> None:
     if _silenced.get() or (reporting is not None and not reporting & error_type):
         return
     warnings.warn(message, _CATEGORIES.get(error_type, PHPWarning), stacklevel=level)
+
+
+def defer(exc: BaseException) -> None:
+    """An exception thrown inside the PHP function (a user filter's, say): kept and
+    raised when the function returns, as one an error handler throws."""
+    global pending_count
+    if _pending.get() is not None:
+        return  # PHP keeps the first (the next is chained as previous; not modelled)
+    _pending.set(exc)
+    with _pending_lock:
+        pending_count += 1
 
 
 def raise_pending() -> None:

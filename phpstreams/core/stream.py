@@ -142,6 +142,8 @@ class Stream(ReadBuffer):
     def _fill(self, size: int) -> bool:
         """_php_stream_fill_read_buffer: one read of the buffer's free space,
         unless ``size`` bytes are buffered already. False when the read failed."""
+        if self.read_filters is not None:
+            return bool(self.read_filters.fill(size))
         if len(self._buf) - self._pos >= size:
             return True
         data = self.ops.read(self, self.fill_size(self.chunk_size))
@@ -160,7 +162,7 @@ class Stream(ReadBuffer):
         if have >= size:
             return self.take(size)
         out = self.take(have) if have else b""
-        if self.no_buffer or self.chunk_size == 1:
+        if self.read_filters is None and (self.no_buffer or self.chunk_size == 1):
             data = self.ops.read(self, size - have)
             if data is None:
                 return out or None
@@ -322,7 +324,16 @@ class Stream(ReadBuffer):
     # -- writes ---------------------------------------------------------------
 
     def write(self, data: bytes) -> tuple[int, int]:
-        """Bytes written, and the errno that stopped the writing (0 if none)."""
+        """Bytes written, and the errno that stopped the writing (0 if none).
+
+        Through the write filters, if any: then the bytes the first filter
+        consumed, -1 when the chain failed (fwrite returns false)."""
+        if self.write_filters is not None:
+            return self.write_filters.write(data, 0)  # type: ignore[no-any-return]
+        return self.raw_write(data)
+
+    def raw_write(self, data: bytes) -> tuple[int, int]:
+        """_php_stream_write_buffer: a write below the filters."""
         written, error = self.ops.write(self, data)
         self.written += written
         return written, error
@@ -383,6 +394,16 @@ class Stream(ReadBuffer):
     # -- lifetime -------------------------------------------------------------
 
     def close(self) -> None:
+        chain = self.read_filters or self.write_filters
+        if self.write_filters is not None and self.transport is not None:
+            self.write_filters.write(None, 2)  # _php_stream_free: flush (FLUSH_CLOSE)
+        try:
+            self._close_transport()
+        finally:
+            if chain is not None:
+                chain.release()  # the filters freed, read chain first
+
+    def _close_transport(self) -> None:
         transport, self.transport = self.transport, None
         try:
             if self.tls is not None:

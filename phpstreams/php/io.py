@@ -8,6 +8,7 @@ from ..core import persistent as pool
 from ..core.arguments import php_function
 from ..core.diagnostics import notice, warning
 from ..core.errors import strerror
+from ..core.filters import flush_writes
 from ..core.opening import format_sockaddr, sendto_target
 from ..core.readbuffer import CHUNK_SIZE
 from ..core.ref import Ref, assign
@@ -107,6 +108,8 @@ def _write(
         return 0  # PHP: returns before even looking at the stream
     s = require_stream(function, stream)
     written, error = s.write(payload)
+    if written < 0:
+        return False  # the write filters failed
     if error:
         code = error
         if code > 0:  # -1: the ops reported the failure themselves (local streams)
@@ -437,7 +440,9 @@ def fflush(stream: StreamResource) -> bool:
     Returns ``bool`` in Python (PHP's ``false`` is ``False``).
     See https://www.php.net/manual/en/function.fflush.php
     """
-    require_stream("fflush", stream)
+    s = require_stream("fflush", stream)
+    if s.write_filters is not None:
+        flush_writes(s, False)  # _php_stream_flush: the write filters, FLUSH_INC
     return True
 
 

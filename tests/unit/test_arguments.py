@@ -150,7 +150,11 @@ def test_every_stub_decorates_and_counts(name: str) -> None:
 
 def test_facade_functions_match_their_stubs() -> None:
     """Every public function of the package has a stub with its parameter names."""
-    for name in (n for n in phpstreams.__all__ if n[0].islower() and n != "silence"):
+    for name in (
+        n
+        for n in phpstreams.__all__
+        if n[0].islower() and n != "silence" and not isinstance(getattr(phpstreams, n), type)
+    ):
         signature = parse_stub(STUBS[name])
         python = list(inspect.signature(getattr(phpstreams, name)).parameters)
         assert python == [p.python_name for p in signature.parameters], name
