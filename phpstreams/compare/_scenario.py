@@ -29,6 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
+from ._classes import UserClass, user_class
+
 __all__ = [
     "HANDLER_KINDS",
     "PEER_KINDS",
@@ -294,16 +296,6 @@ Step = Union[Call, Loop, Sleep, SetVar, Same, Show, LastError]  # noqa: UP007 (a
 
 
 @dataclass(frozen=True)
-class UserClass:
-    """A class the scenario declares (a php_user_filter, say): its PHP source and
-    its Python source, each defining the class ``name`` at the script's top level."""
-
-    name: str
-    php: str
-    python: str
-
-
-@dataclass(frozen=True)
 class Scenario:
     name: str
     steps: tuple[Step, ...]
@@ -497,10 +489,3 @@ def handler(name: str, kind: str = "capture", message: str = "") -> Handler:
 
 def last_error() -> LastError:
     return LastError()
-
-
-def user_class(name: str, php: str, python: str) -> UserClass:
-    """A class for ``scenario(classes=...)``: the same class in PHP and in Python."""
-    if not name.isidentifier():
-        raise ValueError(f"user_class(): not a usable name: {name!r}")
-    return UserClass(name, php.strip("\n"), python.strip("\n"))

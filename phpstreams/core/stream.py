@@ -20,13 +20,14 @@ TypeError for it.
 
 from __future__ import annotations
 
-import atexit
 import errno
 import weakref
 from typing import TYPE_CHECKING, Any, Protocol, final
 
 from ..transport.socket import READABLE
 from .diagnostics import warning_here
+from .lifetime import close_quietly as _close_quietly
+from .lifetime import live as _live
 from .readbuffer import CHUNK_SIZE, ReadBuffer
 from .resources import ContextResource, Resource, php_type_name
 
@@ -454,41 +455,6 @@ class StreamResource(Resource):
         if self.stream is None:
             return "Unknown"
         return "persistent stream" if self.persistent_key is not None else "stream"
-
-
-def _close_quietly(stream: Stream) -> None:
-    """Close a stream nobody can fclose any more (closing twice does nothing).
-    Silent: a stream freed while the interpreter tears its modules down may fail
-    its TLS close, but its sockets are closed all the same."""
-    try:
-        stream.close()
-    except Exception:  # a finalizer must not raise
-        pass
-
-
-_live: weakref.WeakSet[StreamResource] = weakref.WeakSet()
-
-
-def close_at_exit() -> None:
-    """PHP's end of request and shutdown: every stream still open is closed, the
-    persistent ones too, TLS with its close_notify -- while every module is whole
-    (an atexit handler registered at import: it runs after those registered
-    later, before the interpreter wipes the modules' globals)."""
-    for _ in range(3):  # a thread may open a stream meanwhile: take the set again
-        try:
-            resources = list(_live)
-        except RuntimeError:
-            continue
-        break
-    else:
-        return
-    for resource in resources:
-        stream, resource.stream = resource.stream, None
-        if stream is not None:
-            _close_quietly(stream)
-
-
-atexit.register(close_at_exit)
 
 
 def require_stream(function: str, stream: object) -> Stream:
