@@ -174,3 +174,22 @@ def test_php_and_python_encoders_agree() -> None:
     py = [json.loads(json.dumps(encode(v))) for v in VALUES]
     norm = [normalize_record({"ret": x}, PH, frozenset())["ret"] for x in php]
     assert norm == [normalize_record({"ret": x}, PH, frozenset())["ret"] for x in py]
+
+
+def test_user_classes_are_rendered_on_both_sides() -> None:
+    from phpstreams.compare._scenario import call, scenario, user_class
+
+    cls = user_class(
+        "Up",
+        php="class Up extends php_user_filter {}",
+        python="class Up(php_user_filter):\n    pass",
+    )
+    sc = scenario("x/classes", steps=[call("stream_filter_register", "up", "Up")], classes=[cls])
+    php_text = render_php(sc, PH)
+    assert "class Up extends php_user_filter {}" in php_text
+    assert php_text.index("class Up") < php_text.index("stream_filter_register")
+    py_text = render_python(sc, PH)
+    compile(py_text, "scenario.py", "exec")
+    assert py_text.index("class Up(php_user_filter):") < py_text.index("stream_filter_register")
+    with pytest.raises(ValueError):
+        user_class("not a name", php="", python="")
