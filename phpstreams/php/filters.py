@@ -22,6 +22,7 @@ PHP's ``filter($in, $out, &$consumed, $closing)`` is spelled
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any, Literal, final
 
 from ..core import (
@@ -223,29 +224,33 @@ def _php_int(value: Any) -> int:
     return 0 if value is None else 1
 
 
-def _user_factory(owner: StreamResource | None) -> core.Factory:
-    def factory(name: str, params: Any) -> core.Filter | None:
-        """user_filter_factory_create."""
-        if owner is not None and owner.persistent_key is not None:
-            warning_here("Cannot use a user-space filter with a persistent stream")
-            return None
-        entry = _user_entry(name)
-        if entry is None:
-            return None
-        cls = _user_class(entry)
-        if cls is None:
-            warning_here(
-                f'User-filter "{name}" requires class "{entry}", but that class is not defined'
-            )
-            return None
-        obj = cls.__new__(cls)
-        obj.filtername = name
-        obj.params = None if params is _UNSET else params
-        if obj.onCreate() is False:
-            return None
-        return _UserFilter(obj, owner)
+# the stream a filter is being made for (user filters keep it as $this->stream)
+_owner: contextvars.ContextVar[StreamResource | None] = contextvars.ContextVar(
+    "phpstreams_filter_owner", default=None
+)
 
-    return factory
+
+def _user_factory(name: str, params: Any) -> core.Filter | None:
+    """user_filter_factory_create."""
+    owner = _owner.get()
+    if owner is not None and owner.persistent_key is not None:
+        warning_here("Cannot use a user-space filter with a persistent stream")
+        return None
+    entry = _user_entry(name)
+    if entry is None:
+        return None
+    cls = _user_class(entry)
+    if cls is None:
+        warning_here(
+            f'User-filter "{name}" requires class "{entry}", but that class is not defined'
+        )
+        return None
+    obj = cls.__new__(cls)
+    obj.filtername = name
+    obj.params = None if params is _UNSET else params
+    if obj.onCreate() is False:
+        return None
+    return _UserFilter(obj, owner)
 
 
 def _user_entry(name: str) -> str | None:
@@ -261,15 +266,12 @@ def _user_entry(name: str) -> str | None:
 
 
 def _create(name: str, params: Any, owner: StreamResource) -> core.Filter | None:
-    """php_stream_filter_create, the user filters' factory bound to the stream."""
-    user = _user_factory(owner)
-    saved = {key: core.FACTORIES[key] for key in _user_filters if key in core.FACTORIES}
+    """php_stream_filter_create, for the stream ``owner``."""
+    token = _owner.set(owner)
     try:
-        for key in saved:
-            core.FACTORIES[key] = user
         return core.create_filter(name, params, warning_here)
     finally:
-        core.FACTORIES.update(saved)
+        _owner.reset(token)
 
 
 def _apply(
@@ -395,7 +397,7 @@ def stream_filter_register(filter_name: str, class_: str) -> bool:
             _user_filters[filter_name] = class_  # PHP: the user map keeps it anyway
         return False
     _user_filters[filter_name] = class_
-    core.FACTORIES[filter_name] = _user_factory(None)
+    core.FACTORIES[filter_name] = _user_factory
     return True
 
 

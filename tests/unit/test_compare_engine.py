@@ -218,3 +218,22 @@ def test_a_scenario_names_the_php_extensions_it_loads() -> None:
     ]
     with pytest.raises(ValueError, match="not an extension name"):
         scenario("x/z", steps=[], php_extensions=("a b",))
+
+
+def test_user_classes_are_rendered_on_both_sides() -> None:
+    from phpstreams.compare._scenario import call, scenario, user_class
+
+    cls = user_class(
+        "Up",
+        php="class Up extends php_user_filter {}",
+        python="class Up(php_user_filter):\n    pass",
+    )
+    sc = scenario("x/classes", steps=[call("stream_filter_register", "up", "Up")], classes=[cls])
+    php_text = render_php(sc, PH)
+    assert "class Up extends php_user_filter {}" in php_text
+    assert php_text.index("class Up") < php_text.index("stream_filter_register")
+    py_text = render_python(sc, PH)
+    compile(py_text, "scenario.py", "exec")
+    assert py_text.index("class Up(php_user_filter):") < py_text.index("stream_filter_register")
+    with pytest.raises(ValueError):
+        user_class("not a name", php="", python="")

@@ -365,8 +365,16 @@ ERRORS: list[Scenario] = [
     filter_scenario(
         "errors/undefined-class",
         peer="listen",
-        doc="a user filter whose class does not exist: both warnings, false",
-        steps=[call("stream_filter_register", "ghost", "NoSuchClass"), tcp(), append("ghost")],
+        doc="a user filter whose class does not exist: both warnings, false; a built-in name "
+        "refused to stream_filter_register stays the built-in filter",
+        steps=[
+            call("stream_filter_register", "ghost", "NoSuchClass"),
+            call("stream_filter_register", "string.toupper", "NoSuchClass"),
+            tcp(),
+            append("ghost"),
+            append("string.toupper"),
+            append("ghost.sub"),
+        ],
     ),
     filter_scenario(
         "errors/get-filters",
