@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import errno
 
-from ..transport.socket import READABLE, WRITABLE
-from .stream import Stream
+from ..transport.socket import READABLE, WRITABLE, SocketTransport
+from .readbuffer import CHUNK_SIZE
+from .speedups import native
+from .stream import Stream, StreamResource
 
 __all__ = ["PLAIN", "PlainOps", "wait_ms"]
 
@@ -96,19 +98,36 @@ class PlainOps:
         written = 0
         while written < len(data):
             try:
-                sent = transport.send(view[written:])
+                written += transport.send(view[written:])
             except OSError as exc:
-                code = exc.errno or 0
-                if code not in _TRANSIENT:
-                    return written, code
-                if not stream.blocked:
-                    return written, 0  # PHP: EAGAIN is no error on a non-blocking stream
-                if transport.wait(WRITABLE, wait_ms(stream.timeout)):
-                    continue
+                return self.after_send_failure(stream, data, written, exc.errno or 0)
+        return written, 0
+
+    def after_send_failure(
+        self, stream: Stream, data: bytes, written: int, code: int
+    ) -> tuple[int, int]:
+        """The rest of write() once a send() failed with ``code``, ``written``
+        bytes sent: PHP's wait for writability and the sends after it (the C
+        fast path's fwrite comes here too)."""
+        transport = stream.transport
+        if transport is None:
+            return written, errno.EBADF
+        view = memoryview(data)
+        while True:
+            if code not in _TRANSIENT:
+                return written, code
+            if not stream.blocked:
+                return written, 0  # PHP: EAGAIN is no error on a non-blocking stream
+            if not transport.wait(WRITABLE, wait_ms(stream.timeout)):
                 stream.timed_out = True
                 return written, code
-            written += sent
-        return written, 0
+            try:
+                while written < len(data):
+                    written += transport.send(view[written:])
+            except OSError as exc:
+                code = exc.errno or 0
+            else:
+                return written, 0
 
     def alive(self, stream: Stream) -> bool:
         """When poll() says readable, MSG_PEEK one byte."""
@@ -120,3 +139,12 @@ class PlainOps:
 
 
 PLAIN = PlainOps()
+
+if native is not None:  # the C fast paths handle these exact classes, the rest goes to Python
+    native.configure(
+        stream_resource=StreamResource,
+        stream=Stream,
+        transport=SocketTransport,
+        plain=PLAIN,
+        chunk_size=CHUNK_SIZE,
+    )
