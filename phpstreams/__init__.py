@@ -164,6 +164,10 @@ from .php import (
     stream_socket_shutdown,
 )
 
+# True when the C speedups (core/_speedups.c) are active: built at install time,
+# and PHPSTREAMS_PURE_PYTHON unset. Not a PHP name, so not in __all__.
+from .core.speedups import ACTIVE as SPEEDUPS
+
 __all__ = [
     "E_ALL",
     "E_COMPILE_ERROR",
