@@ -14,6 +14,7 @@ parameters take a :class:`Ref`. ``docs/architecture.md`` describes the layers:
 
 from __future__ import annotations
 
+from .core import speedups as _speedups
 from .php import (
     E_ALL,
     E_COMPILE_ERROR,
@@ -164,9 +165,9 @@ from .php import (
     stream_socket_shutdown,
 )
 
-# True when the C speedups (core/_speedups.c) are active: built at install time,
-# and PHPSTREAMS_PURE_PYTHON unset. Not a PHP name, so not in __all__.
-from .core.speedups import ACTIVE as SPEEDUPS
+SPEEDUPS: bool = _speedups.ACTIVE
+"""True when the C speedups (core/_speedups.c) are active: built at install time,
+and PHPSTREAMS_PURE_PYTHON unset. Not a PHP name, so not in ``__all__``."""
 
 __all__ = [
     "E_ALL",

@@ -767,12 +767,73 @@ stream_get_record(PyObject *s, Py_ssize_t maxlen, const char *delim, Py_ssize_t 
     return rb_take_record_c(rb, size, 0);
 }
 
+/* Stream.copy_to_mem(0): stream_get_contents($fp) with no length; NULL on an exception */
+static PyObject *
+stream_copy_all(PyObject *s)
+{
+    PyObject *parts = PyList_New(0);
+    if (parts == NULL)
+        return NULL;
+    Py_ssize_t buflen = chunk_default, got = 0; /* PHP: a socket's fstat() size is 0 */
+    for (;;) {
+        PyObject *data = stream_read(s, buflen - got);
+        if (data == NULL)
+            goto error;
+        if (data == FALLBACK) { /* cannot happen: checked before the call */
+            PyErr_SetString(PyExc_SystemError, "stream_get_contents: unbuffered stream");
+            goto error;
+        }
+        if (data == Py_None || PyBytes_GET_SIZE(data) == 0) {
+            Py_DECREF(data);
+            break;
+        }
+        got += PyBytes_GET_SIZE(data);
+        int appended = PyList_Append(parts, data);
+        Py_DECREF(data);
+        if (appended < 0)
+            goto error;
+        if (got + chunk_default / 4 >= buflen)
+            buflen += chunk_default; /* maxlen 0: grows by a chunk */
+    }
+    PyObject *all;
+    if (PyList_GET_SIZE(parts) == 1) {
+        all = PyList_GET_ITEM(parts, 0);
+        Py_INCREF(all);
+    }
+    else
+        all = PyObject_CallMethod(empty_bytes, "join", "O", parts);
+    Py_DECREF(parts);
+    return all;
+error:
+    Py_DECREF(parts);
+    return NULL;
+}
+
 /* ------------------------------------------------------------------------ */
 /* FastEntry                                                                 */
 
-enum { K_FGETS, K_FREAD, K_FWRITE, K_FPUTS, K_GET_LINE, K_FGETC, K_FEOF, K_COUNT };
-static const char *kind_names[K_COUNT] = {"fgets", "fread", "fwrite", "fputs",
-                                          "stream_get_line", "fgetc", "feof"};
+/* An exact bytes, or an exact str of ASCII only (its UTF-8 bytes, what the
+ * argument layer would encode, are its characters): pointer and length. */
+static int
+exact_data(PyObject *o, const char **p, Py_ssize_t *len)
+{
+    if (PyBytes_CheckExact(o)) {
+        *p = PyBytes_AS_STRING(o);
+        *len = PyBytes_GET_SIZE(o);
+        return 1;
+    }
+    if (PyUnicode_CheckExact(o) && PyUnicode_IS_READY(o) && PyUnicode_IS_ASCII(o)) {
+        *p = (const char *)PyUnicode_DATA(o);
+        *len = PyUnicode_GET_LENGTH(o);
+        return 1;
+    }
+    return 0;
+}
+
+enum { K_FGETS, K_FREAD, K_FWRITE, K_FPUTS, K_GET_LINE, K_FGETC, K_FEOF, K_GET_CONTENTS,
+       K_COUNT };
+static const char *kind_names[K_COUNT] = {"fgets", "fread", "fwrite", "fputs", "stream_get_line",
+                                          "fgetc", "feof", "stream_get_contents"};
 
 typedef struct {
     PyObject_HEAD
@@ -794,11 +855,12 @@ false_if_none(PyObject *r)
     return r;
 }
 
-/* fwrite / fputs after zpp: the payload (exact bytes), its length limit (-1: none) */
+/* fwrite / fputs after zpp: the payload (p, full), its length limit */
 static PyObject *
-do_write(FE *fe, PyObject *res, PyObject *data, Py_ssize_t limit, int limited)
+do_write(FE *fe, PyObject *res, PyObject *data, const char *p, Py_ssize_t full,
+         Py_ssize_t limit, int limited)
 {
-    Py_ssize_t len = PyBytes_GET_SIZE(data);
+    Py_ssize_t len = full;
     if (limited && limit < len)
         len = limit < 0 ? 0 : limit;
     if (len == 0)
@@ -809,7 +871,6 @@ do_write(FE *fe, PyObject *res, PyObject *data, Py_ssize_t limit, int limited)
     int fd = as_int(SLOT(SLOT(s, o_transport), o_fd));
     if (fd == -1 && PyErr_Occurred())
         return NULL;
-    const char *p = PyBytes_AS_STRING(data);
     Py_ssize_t written = 0;
     while (written < len) {
         ssize_t n;
@@ -828,7 +889,7 @@ do_write(FE *fe, PyObject *res, PyObject *data, Py_ssize_t limit, int limited)
             continue;
         }
         /* the rest (PHP's waits, the notice, the result) is the Python code's */
-        PyObject *payload = len == PyBytes_GET_SIZE(data)
+        PyObject *payload = len == full && PyBytes_CheckExact(data)
                                 ? (Py_INCREF(data), data)
                                 : PyBytes_FromStringAndSize(p, len);
         if (payload == NULL)
@@ -919,19 +980,44 @@ fe_run(FE *fe, PyObject *const *args, Py_ssize_t nargs)
         return false_if_none(r);
     case K_GET_LINE: {
         PyObject *ending = nargs == 3 ? args[2] : empty_bytes;
+        const char *delim;
+        Py_ssize_t dlen;
         if (nargs < 2 || nargs > 3 || !exact_ssize(args[1], &n) || n < 0 ||
-            !PyBytes_CheckExact(ending))
+            !exact_data(ending, &delim, &dlen))
             return FALLBACK;
         s = plain_stream(args[0], o_rfilt);
         if (s == NULL)
             return FALLBACK;
         Py_INCREF(s);
         Py_INCREF(ending);
-        r = stream_get_record(s, n ? n : chunk_default, PyBytes_AS_STRING(ending),
-                              PyBytes_GET_SIZE(ending));
+        r = stream_get_record(s, n ? n : chunk_default, delim, dlen);
         Py_DECREF(ending);
         Py_DECREF(s);
         return r == NULL ? NULL : false_if_none(r);
+    }
+    case K_GET_CONTENTS: {
+        /* only stream_get_contents($fp) / ($fp, null|-1) / ($fp, null|-1, -1) */
+        if (nargs < 1 || nargs > 3)
+            return FALLBACK;
+        if (nargs >= 2 && args[1] != Py_None && !(exact_ssize(args[1], &n) && n == -1))
+            return FALLBACK;
+        if (nargs == 3 && !(exact_ssize(args[2], &n) && n == -1))
+            return FALLBACK;
+        s = plain_stream(args[0], o_rfilt);
+        if (s == NULL)
+            return FALLBACK;
+        Py_ssize_t chunk;
+        if (stream_chunk_size(s, &chunk) < 0)
+            return NULL;
+        int no_buffer = truth(SLOT(s, o_nobuf));
+        if (no_buffer < 0)
+            return NULL;
+        if (no_buffer || chunk == 1)
+            return FALLBACK;
+        Py_INCREF(s);
+        r = stream_copy_all(s);
+        Py_DECREF(s);
+        return r;
     }
     case K_FEOF:
         if (nargs != 1)
@@ -947,8 +1033,10 @@ fe_run(FE *fe, PyObject *const *args, Py_ssize_t nargs)
     case K_FWRITE:
     case K_FPUTS: {
         int limited = 0;
+        const char *p;
+        Py_ssize_t full;
         n = -1;
-        if (nargs < 2 || nargs > 3 || !PyBytes_CheckExact(args[1]) ||
+        if (nargs < 2 || nargs > 3 || !exact_data(args[1], &p, &full) ||
             Py_TYPE(args[0]) != ResourceT)
             return FALLBACK;
         if (nargs == 3 && args[2] != Py_None) {
@@ -957,7 +1045,7 @@ fe_run(FE *fe, PyObject *const *args, Py_ssize_t nargs)
             limited = 1;
         }
         Py_INCREF(args[1]);
-        r = do_write(fe, args[0], args[1], n, limited);
+        r = do_write(fe, args[0], args[1], p, full, n, limited);
         Py_DECREF(args[1]);
         return r;
     }

@@ -296,6 +296,7 @@ def stream_get_line(
     return False if record is None else record
 
 
+@fast_entry("stream_get_contents")
 @php_function(STUBS["stream_get_contents"])
 def stream_get_contents(
     stream: StreamResource, length: int | None = None, offset: int = -1
