@@ -872,6 +872,9 @@ false_if_none(PyObject *r)
     return r;
 }
 
+static PyObject *do_send(FE *fe, PyObject *s, PyObject *data, const char *p, Py_ssize_t full,
+                         Py_ssize_t len, int fd);
+
 /* fwrite / fputs after zpp: the payload (p, full), its length limit */
 static PyObject *
 do_write(FE *fe, PyObject *res, PyObject *data, const char *p, Py_ssize_t full,
@@ -888,6 +891,16 @@ do_write(FE *fe, PyObject *res, PyObject *data, const char *p, Py_ssize_t full,
     int fd = as_int(SLOT(SLOT(s, o_transport), o_fd));
     if (fd == -1 && PyErr_Occurred())
         return NULL;
+    Py_INCREF(s); /* the GIL is released around send(): another thread may fclose */
+    PyObject *r = do_send(fe, s, data, p, full, len, fd);
+    Py_DECREF(s);
+    return r;
+}
+
+static PyObject *
+do_send(FE *fe, PyObject *s, PyObject *data, const char *p, Py_ssize_t full, Py_ssize_t len,
+        int fd)
+{
     Py_ssize_t written = 0;
     while (written < len) {
         ssize_t n;
@@ -911,10 +924,8 @@ do_write(FE *fe, PyObject *res, PyObject *data, const char *p, Py_ssize_t full,
                                 : PyBytes_FromStringAndSize(p, len);
         if (payload == NULL)
             return NULL;
-        Py_INCREF(s);
         PyObject *r = PyObject_CallFunction(fe->helper, "OOOni", fe->name, s, payload, written,
                                             err);
-        Py_DECREF(s);
         Py_DECREF(payload);
         return r;
     }
