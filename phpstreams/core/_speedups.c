@@ -282,11 +282,18 @@ rb_fill_size(PyObject *op, PyObject *arg)
 static PyObject *
 rb_feed(PyObject *op, PyObject *data)
 {
-    if (!PyBytes_Check(data)) {
+    /* bytes; another bytes-like object (an ops' bytearray...) is copied, as the
+     * Python class's ``_buf[pos:] + data`` would */
+    if (PyUnicode_Check(data)) {
         PyErr_SetString(PyExc_TypeError, "feed() takes bytes");
         return NULL;
     }
-    if (rb_feed_c((RB *)op, data) < 0)
+    PyObject *bytes = PyBytes_Check(data) ? (Py_INCREF(data), data) : PyBytes_FromObject(data);
+    if (bytes == NULL)
+        return NULL;
+    int r = rb_feed_c((RB *)op, bytes);
+    Py_DECREF(bytes);
+    if (r < 0)
         return NULL;
     Py_RETURN_NONE;
 }
