@@ -396,7 +396,8 @@ class Side:
     pure: bool | None = None  # PHPSTREAMS_PURE_PYTHON=1 (True) or unset (False) in its worker
 
     def _worker(self) -> Worker:
-        return Worker("bare" if self.library is None else "phpstreams", self.library, pure=self.pure)
+        side = "bare" if self.library is None else "phpstreams"
+        return Worker(side, self.library, pure=self.pure)
 
     def start(self) -> dict[str, Any]:
         self.worker = self._worker()
