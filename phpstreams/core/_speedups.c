@@ -39,6 +39,12 @@
 #include <Python.h>
 #include <structmember.h>
 
+#if PY_VERSION_HEX < 0x030C0000
+#define UNICODE_READY(o) PyUnicode_IS_READY(o)
+#else
+#define UNICODE_READY(o) 1 /* every str is ready since 3.12 */
+#endif
+
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -846,7 +852,7 @@ exact_data(PyObject *o, const char **p, Py_ssize_t *len)
         *len = PyBytes_GET_SIZE(o);
         return 1;
     }
-    if (PyUnicode_CheckExact(o) && PyUnicode_IS_READY(o) && PyUnicode_IS_ASCII(o)) {
+    if (PyUnicode_CheckExact(o) && UNICODE_READY(o) && PyUnicode_IS_ASCII(o)) {
         *p = (const char *)PyUnicode_DATA(o);
         *len = PyUnicode_GET_LENGTH(o);
         return 1;
