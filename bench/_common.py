@@ -135,8 +135,14 @@ class Worker:
     checked inside the worker against ``phpstreams.__file__``); None for the bare side.
     """
 
-    def __init__(self, side: str, library: str | None = None, timeout: int = 120) -> None:
+    def __init__(
+        self, side: str, library: str | None = None, timeout: int = 120, pure: bool | None = None
+    ) -> None:
         env = dict(os.environ)
+        if pure is not None:  # the C speedups off (PHPSTREAMS_PURE_PYTHON=1) or on
+            env.pop("PHPSTREAMS_PURE_PYTHON", None)
+            if pure:
+                env["PHPSTREAMS_PURE_PYTHON"] = "1"
         cmd = [sys.executable, os.path.join(HERE, "_worker.py"), side, "--timeout", str(timeout)]
         if library is not None:
             old = env.get("PYTHONPATH")
@@ -375,7 +381,7 @@ def environment(php: str | None, workers: dict[str, dict[str, Any]]) -> dict[str
     copies = {}
     for side, hello in workers.items():
         where = os.path.dirname(os.path.dirname(os.path.realpath(hello["phpstreams_file"])))
-        entry: dict[str, Any] = {"from": where}
+        entry: dict[str, Any] = {"from": where, "speedups": hello.get("speedups")}
         if os.path.samefile(where, REPO):
             entry["commit"] = git("rev-parse", "--short", "HEAD")
             status = git("status", "--porcelain", "--untracked-files=all", "--", "phpstreams")

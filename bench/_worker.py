@@ -36,6 +36,7 @@ def hello(side: str, expect_under: str | None) -> dict[str, object]:
 
         where = os.path.realpath(os.path.dirname(phpstreams.__file__))
         info["phpstreams_file"] = phpstreams.__file__
+        info["speedups"] = bool(getattr(phpstreams, "SPEEDUPS", False))
         if expect_under is not None:
             root = os.path.realpath(expect_under)
             if not where.startswith(root + os.sep):

@@ -14,6 +14,7 @@ parameters take a :class:`Ref`. ``docs/architecture.md`` describes the layers:
 
 from __future__ import annotations
 
+from .core import speedups as _speedups
 from .php import (
     E_ALL,
     E_COMPILE_ERROR,
@@ -222,6 +223,10 @@ from .php import (
 )
 from .php.socket_constants import *  # noqa: F403  (ext/sockets' SOL_*, SO_*, TCP_*, SOCKET_E*)
 from .php.socket_constants import __all__ as _socket_constants
+
+SPEEDUPS: bool = _speedups.ACTIVE
+"""True when the C speedups (core/_speedups.c) are active: built at install time,
+and PHPSTREAMS_PURE_PYTHON unset. Not a PHP name, so not in ``__all__``."""
 
 __all__ = [
     "E_ALL",

@@ -39,7 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phpstreams", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--version", action="version", version=f"phpstreams {_version()}")
+    from phpstreams import SPEEDUPS
+
+    flavour = "C speedups" if SPEEDUPS else "pure Python"
+    parser.add_argument(
+        "--version", action="version", version=f"phpstreams {_version()} ({flavour})"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
         "demo", help="walk through PHP's 465/587 mail ports against a loopback SMTP server"

@@ -14,18 +14,24 @@ each fill exactly as PHP does: the buffer grows by ``chunk_size`` whenever less
 than a chunk is free, after moving the unread bytes to the front, and a fill
 receives the free space.
 
-The interface is small on purpose: a compiled implementation of the same
-methods can stand in for this class.
+The interface is small on purpose: the compiled implementation of the same
+methods (core/_speedups.c) stands in for this class when it was built and
+``PHPSTREAMS_PURE_PYTHON`` is not set (:mod:`.speedups`); ``ReadBuffer`` is
+whichever is active, :class:`PythonReadBuffer` always this one.
 """
 
 from __future__ import annotations
 
-__all__ = ["CHUNK_SIZE", "ReadBuffer"]
+from typing import TYPE_CHECKING
+
+from .speedups import native
+
+__all__ = ["CHUNK_SIZE", "PythonReadBuffer", "ReadBuffer"]
 
 CHUNK_SIZE = 8192
 
 
-class ReadBuffer:
+class PythonReadBuffer:
     """The bytes a stream received and its reads have not consumed yet."""
 
     __slots__ = ("_buf", "_buflen", "_pos", "_wpos", "filled")
@@ -121,3 +127,9 @@ class ReadBuffer:
         record = self._buf[pos : pos + size]
         self._pos = pos + size + drop
         return record
+
+
+if TYPE_CHECKING or native is None:
+    ReadBuffer = PythonReadBuffer
+else:
+    ReadBuffer = native.ReadBuffer

@@ -19,8 +19,10 @@ from __future__ import annotations
 import errno
 import os
 
-from ..transport.socket import READABLE, WRITABLE
-from .stream import Stream
+from ..transport.socket import READABLE, WRITABLE, SocketTransport
+from .readbuffer import CHUNK_SIZE
+from .speedups import native
+from .stream import Stream, StreamResource
 
 __all__ = ["PLAIN", "PlainOps", "SocketFileOps", "stat_fields", "wait_ms"]
 
@@ -148,24 +150,39 @@ class PlainOps(SocketFileOps):
         written = 0
         while written < len(data):
             try:
-                sent = transport.send(view[written:])
+                written += transport.send(view[written:])
             except OSError as exc:
-                code = exc.errno or 0
-                if code not in _TRANSIENT:
-                    return written, code
-                if not stream.blocked:
-                    return written, 0  # PHP: EAGAIN is no error on a non-blocking stream
-                ready, interrupted = transport.wait_noting_signals(
-                    WRITABLE, wait_ms(stream.timeout)
-                )
-                if ready:
-                    continue
+                return self.after_send_failure(stream, data, written, exc.errno or 0)
+        return written, 0
+
+    def after_send_failure(
+        self, stream: Stream, data: bytes, written: int, code: int
+    ) -> tuple[int, int]:
+        """The rest of write() once a send() failed with ``code``, ``written``
+        bytes sent: PHP's wait for writability and the sends after it (the C
+        fast path's fwrite comes here too)."""
+        transport = stream.transport
+        if transport is None:
+            return written, errno.EBADF
+        view = memoryview(data)
+        while True:
+            if code not in _TRANSIENT:
+                return written, code
+            if not stream.blocked:
+                return written, 0  # PHP: EAGAIN is no error on a non-blocking stream
+            ready, interrupted = transport.wait_noting_signals(WRITABLE, wait_ms(stream.timeout))
+            if not ready:
                 stream.timed_out = True
                 # PHP: the notice names the errno of the last poll() that failed --
                 # EINTR when a signal interrupted the wait before it timed out
                 return written, errno.EINTR if interrupted else code
-            written += sent
-        return written, 0
+            try:
+                while written < len(data):
+                    written += transport.send(view[written:])
+            except OSError as exc:
+                code = exc.errno or 0
+            else:
+                return written, 0
 
     def alive(self, stream: Stream) -> bool:
         """When poll() says readable, MSG_PEEK one byte."""
@@ -177,3 +194,12 @@ class PlainOps(SocketFileOps):
 
 
 PLAIN = PlainOps()
+
+if native is not None:  # the C fast paths handle these exact classes, the rest goes to Python
+    native.configure(
+        stream_resource=StreamResource,
+        stream=Stream,
+        transport=SocketTransport,
+        plain=PLAIN,
+        chunk_size=CHUNK_SIZE,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, cast
 
+from ..core import diagnostics
 from ..core import persistent as pool
 from ..core.arguments import php_function
 from ..core.diagnostics import notice, warning
@@ -12,7 +13,9 @@ from ..core.filters import flush_writes
 from ..core.opening import format_sockaddr, sendto_target
 from ..core.readbuffer import CHUNK_SIZE
 from ..core.ref import Ref, assign
-from ..core.stream import StreamResource, require_stream
+from ..core.sockops import PLAIN
+from ..core.speedups import fast_entry
+from ..core.stream import Stream, StreamResource, require_stream
 from ..core.timeouts import stream_timeout
 from .constants import STREAM_OOB, STREAM_PEEK, STREAM_SHUT_RD, STREAM_SHUT_RDWR, STREAM_SHUT_WR
 from .signatures import STUBS
@@ -46,6 +49,7 @@ __all__ = [
 Data = bytes | bytearray | memoryview | str
 
 
+@fast_entry("fread")
 @php_function(STUBS["fread"])
 def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
     """PHP's ``fread()`` on a socket: what the buffer and at most one recv() yield.
@@ -64,6 +68,7 @@ def fread(stream: StreamResource, length: int) -> bytes | Literal[False]:
     return False if data is None else data
 
 
+@fast_entry("fgets")
 @php_function(STUBS["fgets"])
 def fgets(stream: StreamResource, length: int | None = None) -> bytes | Literal[False]:
     """PHP's ``fgets()``: a line with its ``\\n``, or at most length-1 bytes.
@@ -86,6 +91,7 @@ def fgets(stream: StreamResource, length: int | None = None) -> bytes | Literal[
     return False if line is None else line
 
 
+@fast_entry("feof")
 @php_function(STUBS["feof"])
 def feof(stream: StreamResource) -> bool:
     """PHP's ``feof()``: true once the end was met; never waits.
@@ -110,18 +116,33 @@ def _write(
     written, error = s.write(payload)
     if written < 0:
         return False  # the write filters failed
-    if error:
-        code = error
-        if code > 0:  # -1: the ops reported the failure themselves (local streams)
-            notice(
-                f"{function}(): Send of {len(payload) - written} bytes failed with "
-                f"errno={code} {strerror(code)}"
-            )
-        if written == 0:
-            return False
-    return written
+    return _write_failed(function, payload, written, error) if error else written
 
 
+def _write_failed(function: str, payload: bytes, written: int, code: int) -> int | Literal[False]:
+    if code > 0:  # -1: the ops reported the failure themselves (local streams)
+        notice(
+            f"{function}(): Send of {len(payload) - written} bytes failed with "
+            f"errno={code} {strerror(code)}"
+        )
+    return False if written == 0 else written
+
+
+def _resume_write(
+    function: str, s: Stream, payload: bytes, sent: int, code: int
+) -> int | Literal[False]:
+    """The rest of _write once the C fast path's send() failed with ``code``
+    after ``sent`` bytes (core/_speedups.c): what s.write() and _write do from
+    that point, then the end of the call as the argument layer makes it."""
+    written, error = PLAIN.after_send_failure(s, payload, sent, code)
+    s.written += written
+    result = _write_failed(function, payload, written, error) if error else written
+    if diagnostics.pending_count:
+        diagnostics.raise_pending()
+    return result
+
+
+@fast_entry("fwrite", _resume_write)
 @php_function(STUBS["fwrite"], binary=("data",))
 def fwrite(stream: StreamResource, data: Data, length: int | None = None) -> int | Literal[False]:
     """PHP's ``fwrite()``: bytes written, false when nothing could be.
@@ -134,6 +155,7 @@ def fwrite(stream: StreamResource, data: Data, length: int | None = None) -> int
     return _write("fwrite", stream, data, length)
 
 
+@fast_entry("fputs", _resume_write)
 @php_function(STUBS["fputs"], binary=("data",))
 def fputs(stream: StreamResource, data: Data, length: int | None = None) -> int | Literal[False]:
     """PHP's ``fputs()``, the alias of fwrite().
@@ -240,6 +262,7 @@ def socket_set_blocking(stream: StreamResource, enable: bool) -> bool:
     return True
 
 
+@fast_entry("fgetc")
 @php_function(STUBS["fgetc"])
 def fgetc(stream: StreamResource) -> bytes | Literal[False]:
     """PHP's ``fgetc()``: one byte, false at EOF, on timeout or with no data.
@@ -253,6 +276,7 @@ def fgetc(stream: StreamResource) -> bytes | Literal[False]:
     return data if data else False
 
 
+@fast_entry("stream_get_line")
 @php_function(STUBS["stream_get_line"], binary=("ending",))
 def stream_get_line(
     stream: StreamResource, length: int, ending: Data = b""
@@ -273,6 +297,7 @@ def stream_get_line(
     return False if record is None else record
 
 
+@fast_entry("stream_get_contents")
 @php_function(STUBS["stream_get_contents"])
 def stream_get_contents(
     stream: StreamResource, length: int | None = None, offset: int = -1

@@ -1,0 +1,277 @@
+"""The C speedups against the Python reference: the same inputs, the same results.
+
+1. The C ReadBuffer and the Python one are fed the same bytes and the same
+   operation sequences (hypothesis); every result and every attribute agree.
+2. The C fast entries (fgets, fread, stream_get_line, fgetc, feof, fwrite) and
+   the Python functions behind them (``entry.python``) run the same call
+   sequences on two identical socket pairs, the data arriving in the same
+   pieces between the calls; results and stream state agree.
+
+Skipped when the extension is not built or PHPSTREAMS_PURE_PYTHON is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import phpstreams
+from phpstreams import (
+    STREAM_PF_UNIX,
+    STREAM_SOCK_STREAM,
+    fclose,
+    feof,
+    fgetc,
+    fgets,
+    fread,
+    fwrite,
+    stream_get_line,
+    stream_get_meta_data,
+    stream_set_blocking,
+    stream_socket_pair,
+)
+from phpstreams.core import speedups
+from phpstreams.core.readbuffer import PythonReadBuffer, ReadBuffer
+from phpstreams.core.stream import Stream, StreamResource
+
+pytestmark = pytest.mark.skipif(not speedups.ACTIVE, reason="the C speedups are not active")
+
+ALPHABET = b"ab\r\n"
+
+# -- 1. the buffer ---------------------------------------------------------------
+
+operation = st.one_of(
+    st.tuples(st.just("fill_size"), st.integers(1, 24)),
+    st.tuples(st.just("feed"), st.binary(max_size=30).map(lambda b: bytes(ALPHABET[c % 4] for c in b))),
+    st.tuples(st.just("take"), st.integers(0, 40)),
+    st.tuples(st.just("line")),
+    st.tuples(st.just("take_line_part"), st.one_of(st.none(), st.integers(0, 40))),
+    st.tuples(
+        st.just("search"),
+        st.sampled_from([b"\n", b"\r\n", b"ab", b"a\r\n", b""]),
+        st.integers(0, 40),
+        st.integers(0, 10),
+    ),
+    st.tuples(st.just("take_record"), st.integers(0, 40), st.integers(0, 3)),
+    st.tuples(st.just("bypassed"), st.integers(0, 9)),
+    st.tuples(st.just("unread_bytes")),
+)
+
+
+def state(buffer: Any) -> tuple[Any, ...]:
+    return (
+        buffer._buf,
+        buffer._pos,
+        buffer._wpos,
+        buffer._buflen,
+        buffer.filled,
+        buffer.position,
+        buffer.unread_bytes(),
+    )
+
+
+def apply(buffer: Any, op: tuple[Any, ...]) -> object:
+    name, *args = op
+    if name == "take_record":  # only what get_record asks: size + drop buffered
+        size, drop = args
+        unread = buffer.unread_bytes()
+        args = [min(size, unread), min(drop, unread - min(size, unread))]
+    return getattr(buffer, name)(*args)
+
+
+def test_the_active_buffer_is_the_c_one() -> None:
+    assert ReadBuffer is not PythonReadBuffer
+    assert issubclass(Stream, ReadBuffer)
+    assert phpstreams.SPEEDUPS is True
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(operation, max_size=40))
+def test_c_and_python_buffers_agree(ops: list[tuple[Any, ...]]) -> None:
+    c, py = ReadBuffer(), PythonReadBuffer()
+    assert state(c) == state(py)
+    for op in ops:
+        assert apply(c, op) == apply(py, op), op
+        assert state(c) == state(py), op
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.binary(max_size=200).map(lambda b: bytes(ALPHABET[c % 4] for c in b)),
+    st.lists(st.integers(1, 40), min_size=1, max_size=20),
+    st.integers(1, 50),
+)
+def test_the_same_bytes_split_everywhere(data: bytes, cuts: list[int], chunk: int) -> None:
+    """Fill as a stream does (fill_size, then at most that many bytes), read lines."""
+    c, py = ReadBuffer(), PythonReadBuffer()
+    rest, lines, i = data, [], 0
+    while rest or c.unread_bytes():
+        size = c.fill_size(chunk)
+        assert py.fill_size(chunk) == size
+        piece, rest = rest[: min(size, cuts[i % len(cuts)])], rest[min(size, cuts[i % len(cuts)]) :]
+        i += 1
+        c.feed(piece)
+        py.feed(piece)
+        got = c.line()
+        assert got == py.line()
+        assert state(c) == state(py)
+        if got is not None:
+            lines.append(got)
+        elif not rest:
+            tail = c.take(10**6)
+            assert tail == py.take(10**6)
+            lines.append(tail)
+    assert b"".join(lines) == data
+    assert state(c) == state(py)
+
+
+def test_wrong_arguments_raise() -> None:
+    c = ReadBuffer()
+    with pytest.raises(TypeError):
+        c.feed("text")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        c.take(-1)
+    with pytest.raises(TypeError):
+        ReadBuffer(1)  # type: ignore[call-arg]
+    with pytest.raises(AttributeError):
+        c._pos = 3  # type: ignore[misc]
+
+
+# -- 2. the fast entries on real sockets ------------------------------------------
+
+
+def pair() -> tuple[StreamResource, StreamResource]:
+    made = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, 0)
+    assert made is not False
+    return made[0], made[1]
+
+
+def stream_state(fp: StreamResource) -> tuple[Any, ...]:
+    s = fp.stream
+    assert s is not None
+    return (s.position, s.unread_bytes(), s._wpos, s._buflen, s.filled, s.written,
+            stream_get_meta_data(fp))
+
+
+call = st.one_of(
+    st.tuples(st.just("fgets")),
+    st.tuples(st.just("fread"), st.integers(1, 30)),
+    st.tuples(st.just("fgetc")),
+    st.tuples(st.just("feof")),
+    st.tuples(st.just("stream_get_contents")),
+    st.tuples(
+        st.just("stream_get_line"), st.integers(0, 30), st.sampled_from([b"\n", b"\r\n", b"ab", b"", "\r\n", "a"])
+    ),
+    st.tuples(st.just("send"), st.binary(min_size=1, max_size=25).map(lambda b: bytes(ALPHABET[c % 4] for c in b))),
+    st.tuples(st.just("close_peer")),
+)
+
+FAST: dict[str, Callable[..., Any]] = {
+    "fgets": fgets,
+    "fread": fread,
+    "fgetc": fgetc,
+    "feof": feof,
+    "stream_get_line": stream_get_line,
+    "stream_get_contents": phpstreams.stream_get_contents,
+}
+
+
+def run(calls: list[tuple[Any, ...]], fast: bool, blocking: bool, chunk: int) -> list[object]:
+    reader, writer = pair()
+    phpstreams.stream_set_chunk_size(reader, chunk)
+    stream_set_blocking(reader, blocking)
+    out: list[object] = []
+    peer_open = True
+    try:
+        for name, *args in calls:
+            if name == "send":
+                if peer_open:
+                    send = fwrite if fast else fwrite.python  # type: ignore[attr-defined]
+                    data = args[0].decode() if len(args[0]) % 2 else args[0]  # str or bytes
+                    out.append(("fwrite", send(writer, data), stream_state(writer)))
+                continue
+            if name == "close_peer":
+                if peer_open:
+                    fclose(writer)
+                    peer_open = False
+                continue
+            if blocking and peer_open:
+                continue  # a blocking read could wait: only at EOF
+            function = FAST[name] if fast else FAST[name].python  # type: ignore[attr-defined]
+            out.append((name, function(reader, *args), stream_state(reader)))
+    finally:
+        fclose(reader)
+        if peer_open:
+            fclose(writer)
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(call, max_size=30), st.booleans(), st.sampled_from([8192, 7, 1, 3]))
+def test_fast_entries_agree_with_python(calls: list[tuple[Any, ...]], blocking: bool, chunk: int) -> None:
+    if blocking:
+        calls = [c for c in calls if c[0] in ("send", "close_peer")] + [("close_peer",)] + [
+            c for c in calls if c[0] not in ("send", "close_peer")
+        ]
+    assert run(calls, True, blocking, chunk) == run(calls, False, blocking, chunk)
+
+
+def test_the_entries_are_the_c_ones_and_keep_their_metadata() -> None:
+    for name in (
+        "fgets", "fread", "fwrite", "fputs", "stream_get_line", "fgetc", "feof", "stream_get_contents"
+    ):
+        entry = getattr(phpstreams, name)
+        assert type(entry).__name__ == "FastEntry", name
+        assert entry.__name__ == name
+        assert entry.__doc__ == entry.python.__doc__
+        assert entry.__php_signature__.name == name
+        assert entry.__wrapped__ is entry.python
+
+
+def test_fwrite_partial_send_on_a_full_socket_agrees() -> None:
+    results = []
+    for function in (fwrite, fwrite.python):  # type: ignore[attr-defined]
+        writer, reader = pair()
+        stream_set_blocking(writer, False)
+        payload = b"x" * (4 << 20)
+        first = function(writer, payload)
+        second = function(writer, payload)
+        assert writer.stream is not None
+        results.append((first, second, writer.stream.written, writer.stream.position))
+        fclose(writer)
+        fclose(reader)
+    assert results[0] == results[1]
+    assert 0 < results[0][0] < 4 << 20
+
+
+def test_fwrite_to_a_closed_peer_notices_as_python() -> None:
+    for function in (fwrite, fwrite.python):  # type: ignore[attr-defined]
+        writer, reader = pair()
+        fclose(reader)
+        with pytest.warns(phpstreams.PHPNotice, match=r"^fwrite\(\): Send of 3 bytes failed with errno=32 Broken pipe$"):
+            assert function(writer, b"abc") is False
+        fclose(writer)
+
+
+def test_other_calls_go_to_python() -> None:
+    reader, writer = pair()
+    fwrite(writer, b"12345\n")
+    assert fgets(reader, 3) == b"12"  # a length: the Python path
+    assert fread(reader, True) == b"3"  # PHP's coercion: bool to int
+    with pytest.raises(ValueError, match=r"^fread\(\): Argument #2 \(\$length\) must be greater than 0$"):
+        fread(reader, 0)
+    with pytest.raises(TypeError, match="must be of type resource, int given"):
+        fgets(42)
+    assert fwrite(writer, "str") == 3  # ASCII str data: the C path, as the Python one
+    assert fwrite(writer, "\u00e9") == 2  # other str: the Python path encodes UTF-8
+    assert fgets(stream=reader) == b"45\n"  # by name: the Python path
+    assert fread(reader, 5) == "str\u00e9".encode()
+    fclose(reader)
+    with pytest.raises(TypeError, match="supplied resource is not a valid stream resource"):
+        fgets(reader)
+    assert fwrite(reader, b"") == 0  # PHP: an empty write never looks at the stream
+    fclose(writer)
