@@ -401,17 +401,77 @@ static PyMethodDef rb_methods[] = {
 };
 
 static PyMemberDef rb_members[] = {
-    {"_buf", T_OBJECT, offsetof(RB, buf), READONLY, NULL},
-    {"_pos", T_PYSSIZET, offsetof(RB, pos), READONLY, NULL},
-    {"_wpos", T_PYSSIZET, offsetof(RB, wpos), READONLY, NULL},
-    {"_buflen", T_PYSSIZET, offsetof(RB, buflen), READONLY, NULL},
-    {"filled", T_PYSSIZET, offsetof(RB, filled), READONLY, NULL},
     {NULL, 0, 0, 0, NULL},
 };
+
+/* The attributes are writable, as the Python class's are (the stream filters
+ * rewind and refill the buffer through them), but only with values that keep
+ * the C code's invariants: _buf exact bytes, 0 <= _pos <= len(_buf), _wpos and
+ * _buflen >= 0. A _buf shorter than _pos moves _pos to its end (the filters
+ * then set _pos: a tuple assignment sets _buf first). */
+
+static PyObject *
+rb_get_buf(PyObject *op, void *closure)
+{
+    PyObject *buf = ((RB *)op)->buf;
+    Py_INCREF(buf);
+    return buf;
+}
+
+static int
+rb_set_buf(PyObject *op, PyObject *value, void *closure)
+{
+    RB *self = (RB *)op;
+    if (value == NULL || !PyBytes_CheckExact(value)) {
+        PyErr_SetString(PyExc_TypeError, "_buf must be bytes");
+        return -1;
+    }
+    Py_INCREF(value);
+    Py_SETREF(self->buf, value);
+    if (self->pos > PyBytes_GET_SIZE(value))
+        self->pos = PyBytes_GET_SIZE(value);
+    return 0;
+}
+
+static PyObject *
+rb_get_ssize(PyObject *op, void *closure)
+{
+    return PyLong_FromSsize_t(*(Py_ssize_t *)((char *)op + (Py_ssize_t)closure));
+}
+
+static int
+rb_set_ssize(PyObject *op, PyObject *value, void *closure)
+{
+    RB *self = (RB *)op;
+    Py_ssize_t offset = (Py_ssize_t)closure;
+    if (value == NULL) {
+        PyErr_SetString(PyExc_TypeError, "cannot delete a read buffer attribute");
+        return -1;
+    }
+    Py_ssize_t v = PyLong_AsSsize_t(value);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (offset == (Py_ssize_t)offsetof(RB, pos) && (v < 0 || v > RB_LEN(self))) {
+        PyErr_SetString(PyExc_ValueError, "_pos out of the buffer");
+        return -1;
+    }
+    if ((offset == (Py_ssize_t)offsetof(RB, wpos) || offset == (Py_ssize_t)offsetof(RB, buflen))
+        && v < 0) {
+        PyErr_SetString(PyExc_ValueError, "_wpos and _buflen cannot be negative");
+        return -1;
+    }
+    *(Py_ssize_t *)((char *)op + offset) = v;
+    return 0;
+}
 
 static PyGetSetDef rb_getset[] = {
     {"position", rb_get_position, NULL, "Bytes consumed by reads, as ftell() counts them.",
      NULL},
+    {"_buf", rb_get_buf, rb_set_buf, NULL, NULL},
+    {"_pos", rb_get_ssize, rb_set_ssize, NULL, (void *)offsetof(RB, pos)},
+    {"_wpos", rb_get_ssize, rb_set_ssize, NULL, (void *)offsetof(RB, wpos)},
+    {"_buflen", rb_get_ssize, rb_set_ssize, NULL, (void *)offsetof(RB, buflen)},
+    {"filled", rb_get_ssize, rb_set_ssize, NULL, (void *)offsetof(RB, filled)},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

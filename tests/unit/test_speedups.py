@@ -137,8 +137,18 @@ def test_wrong_arguments_raise() -> None:
         c.take(-1)
     with pytest.raises(TypeError):
         ReadBuffer(1)  # type: ignore[call-arg]
-    with pytest.raises(AttributeError):
-        c._pos = 3  # type: ignore[misc]
+    # the attributes are writable (the filters use them), within the invariants
+    with pytest.raises(ValueError):
+        c._pos = 3  # past the end of an empty buffer
+    with pytest.raises(TypeError):
+        c._buf = "text"  # type: ignore[assignment]
+    with pytest.raises(ValueError):
+        c._wpos = -1
+    c.feed(b"abcdef")
+    c._pos = 4
+    assert c.take(10) == b"ef"
+    c._buf = b"xy"  # shorter than _pos: _pos moves to its end
+    assert c._pos == 2 and c.unread_bytes() == 0
 
 
 # -- 2. the fast entries on real sockets ------------------------------------------
