@@ -120,6 +120,17 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         ),
     ),
     KnownDifference(
+        case="stream wrappers phpstreams does not provide: `php://filter/...`, `http://`, "
+        "`https://`, `ftp://`, `ftps://`, `data:`, `glob://`, `compress.zlib://`",
+        php="opens them",
+        phpstreams="`fopen`/`file_get_contents` fail: `Invalid php:// URL specified` for "
+        "php://filter, a `the X:// wrapper is not implemented by phpstreams` warning for the "
+        "others",
+        reason="not built (the `http://` wrapper is outside the stream issue; the others have "
+        "had no user yet); no scenario opens them",
+        functions=("fopen", "file_get_contents", "file_put_contents"),
+    ),
+    KnownDifference(
         case="a Python signal handler during stream_select",
         php="PHP's built-in display prints the `Unable to select [4]` warning before the "
         "handler's output",
