@@ -29,3 +29,6 @@ class FastEntry:
 def configure(
     *, stream_resource: type, stream: type, transport: type, plain: object, chunk_size: int
 ) -> None: ...
+def select_plain(
+    read: Any, write: Any, except_: Any, timeout_ms: int
+) -> int | tuple[int, int] | Any: ...

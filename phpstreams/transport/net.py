@@ -38,6 +38,7 @@ __all__ = [
     "connect_unix",
     "left_in_progress",
     "numeric_sockaddr",
+    "poll_interruptible",
     "poll_many",
     "resolve",
     "wait_fd",
@@ -107,6 +108,11 @@ _LITTLE = sys.byteorder == "little"
 def _interrupted() -> OSError:
     code = ctypes.get_errno()
     return OSError(code, os.strerror(code))  # InterruptedError for EINTR
+
+
+def poll_interruptible() -> bool:
+    """Whether a waiting poll_many() sees a signal (libc's poll() through ctypes)."""
+    return _poll is not None
 
 
 def poll_many(interest: dict[int, int], timeout_ms: int) -> dict[int, int]:
