@@ -27,7 +27,7 @@ from typing import Any, Literal
 from ..transport.net import SELECT_EXCEPT as _EXCEPT
 from ..transport.net import SELECT_READ as _READ
 from ..transport.net import SELECT_WRITE as _WRITE
-from ..transport.net import poll_many, poll_interruptible
+from ..transport.net import poll_interruptible, poll_many
 from .diagnostics import warning
 from .errors import strerror
 from .local import LocalStream
