@@ -110,7 +110,7 @@ def select_streams(
         if wait_ms is not None and (wait_ms == 0 or poll_interruptible()):
             done = _select_plain(read, write, except_, wait_ms)
             if done.__class__ is int:
-                return done  # type: ignore[no-any-return]
+                return done
             if done is not NotImplemented:
                 code, max_fd = done
                 warning(
