@@ -498,7 +498,8 @@ static PyTypeObject *ResourceT, *StreamT, *TransportT;
 static PyObject *Plain, *PlainRead, *AfterFailure;
 static Py_ssize_t chunk_default = 8192;
 static Py_ssize_t o_res_stream, o_ops, o_rfilt, o_wfilt, o_transport, o_eof, o_blocked,
-    o_timed_out, o_chunk, o_nobuf, o_poll_first, o_written, o_fd;
+    o_timed_out, o_chunk, o_nobuf, o_poll_first, o_written, o_fd, o_timeout;
+static int wait_in_c; /* Python's own wait sees a signal (libc poll via ctypes): so may C's */
 
 static int
 as_int(PyObject *o)
@@ -537,12 +538,13 @@ static PyObject *
 sp_configure(PyObject *module, PyObject *args, PyObject *kwds)
 {
     static char *names[] = {"stream_resource", "stream", "transport", "plain", "chunk_size",
-                            NULL};
+                            "wait_in_c", NULL};
     PyObject *res, *stream, *transport, *plain;
     Py_ssize_t chunk;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!On:configure", names, &PyType_Type,
+    int c_wait = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!On|p:configure", names, &PyType_Type,
                                      &res, &PyType_Type, &stream, &PyType_Type, &transport,
-                                     &plain, &chunk))
+                                     &plain, &chunk, &c_wait))
         return NULL;
     if (!PyType_IsSubtype((PyTypeObject *)stream, &RBType)) {
         PyErr_SetString(PyExc_TypeError, "the stream class must subclass the C ReadBuffer");
@@ -559,7 +561,8 @@ sp_configure(PyObject *module, PyObject *args, PyObject *kwds)
         slot_offset(st, "chunk_size", &o_chunk) < 0 ||
         slot_offset(st, "no_buffer", &o_nobuf) < 0 ||
         slot_offset(st, "poll_first", &o_poll_first) < 0 ||
-        slot_offset(st, "written", &o_written) < 0 || slot_offset(tt, "fd", &o_fd) < 0)
+        slot_offset(st, "written", &o_written) < 0 ||
+        slot_offset(st, "timeout", &o_timeout) < 0 || slot_offset(tt, "fd", &o_fd) < 0)
         return NULL;
     PyObject *read = PyObject_GetAttrString(plain, "read");
     if (read == NULL)
@@ -580,6 +583,7 @@ sp_configure(PyObject *module, PyObject *args, PyObject *kwds)
     Py_XSETREF(PlainRead, read);
     Py_XSETREF(AfterFailure, after);
     chunk_default = chunk;
+    wait_in_c = c_wait;
     configured = 1;
     Py_RETURN_NONE;
 }
@@ -644,6 +648,92 @@ call_after_failure(PyObject *s, int code, Py_ssize_t size)
     return PyObject_CallFunction(AfterFailure, "Oin", s, code, size);
 }
 
+/* PlainOps._after_failure, mirrored for its common case: a blocking stream whose
+ * recv() found nothing (EAGAIN) waits in poll() for its timeout (the GIL
+ * released), then makes one recv(). A failure that is no EAGAIN, a timeout that
+ * is no float, a signal interrupting the wait (its handler returned: the
+ * Python code waits again, the WHOLE timeout, as PHP does) go to the Python
+ * method, which stays the reference. */
+static PyObject *
+after_failure(PyObject *s, int code, Py_ssize_t size)
+{
+    if (!wait_in_c || (code != EAGAIN && code != EWOULDBLOCK && code != EINTR))
+        return call_after_failure(s, code, size);
+    int blocked = truth(SLOT(s, o_blocked));
+    if (blocked < 0)
+        return NULL;
+    if (!blocked)
+        return Py_NewRef(empty_bytes);
+    PyObject *t = SLOT(s, o_transport), *to = SLOT(s, o_timeout);
+    if (t == NULL || Py_TYPE(t) != TransportT || SLOT(t, o_fd) == NULL || to == NULL)
+        return call_after_failure(s, code, size);
+    int timeout_ms = -1;  /* None: wait forever */
+    if (to != Py_None) {
+        if (!PyFloat_CheckExact(to))
+            return call_after_failure(s, code, size);
+        double ms = PyFloat_AS_DOUBLE(to) * 1000; /* sockops.wait_ms: int(timeout * 1000) */
+        if (!(ms > -2147483648.0 && ms < 2147483648.0))
+            return call_after_failure(s, code, size);
+        timeout_ms = (int)ms;
+    }
+    int fd = as_int(SLOT(t, o_fd));
+    if (fd == -1 && PyErr_Occurred())
+        return NULL;
+    /* A reader faster than its peer keeps finding nothing: poll first from now on */
+    set_slot(s, o_poll_first, Py_True);
+    set_slot(s, o_timed_out, Py_False);
+    struct pollfd p = {fd, POLLIN | POLLPRI, 0};
+    int ready, err;
+    Py_BEGIN_ALLOW_THREADS
+    ready = poll(&p, 1, timeout_ms);
+    err = errno;
+    Py_END_ALLOW_THREADS
+    if (ready < 0) {
+        if (err != EINTR) {
+            errno = err;
+            return PyErr_SetFromErrno(PyExc_OSError);
+        }
+        if (PyErr_CheckSignals() < 0)
+            return NULL;
+        return call_after_failure(s, code, size); /* the wait starts again, in Python */
+    }
+    if (ready == 0) {
+        set_slot(s, o_timed_out, Py_True);
+        Py_RETURN_NONE;
+    }
+    PyObject *data = PyBytes_FromStringAndSize(NULL, size);
+    if (data == NULL)
+        return NULL;
+    ssize_t n;
+    for (;;) {
+        Py_BEGIN_ALLOW_THREADS
+        n = recv(fd, PyBytes_AS_STRING(data), (size_t)size, MSG_DONTWAIT);
+        err = errno;
+        Py_END_ALLOW_THREADS
+        if (n >= 0)
+            break;
+        if (err == EINTR) { /* PEP 475, as socket.recv() */
+            if (PyErr_CheckSignals() < 0) {
+                Py_DECREF(data);
+                return NULL;
+            }
+            continue;
+        }
+        Py_DECREF(data);
+        if (err == EAGAIN || err == EWOULDBLOCK)
+            return Py_NewRef(empty_bytes);
+        set_slot(s, o_eof, Py_True);
+        Py_RETURN_NONE;
+    }
+    if (n != size && _PyBytes_Resize(&data, n) < 0)
+        return NULL;
+    if (n == 0)
+        set_slot(s, o_eof, Py_True);
+    else if (n == size)
+        set_slot(s, o_poll_first, Py_False);
+    return data;
+}
+
 /* PlainOps.read: bytes (b"" at the end), Py_None for PHP's -1, NULL on an exception */
 static PyObject *
 plain_read(PyObject *s, Py_ssize_t size)
@@ -659,7 +749,7 @@ plain_read(PyObject *s, Py_ssize_t size)
         if (blocked < 0)
             return NULL;
         if (blocked)
-            return call_after_failure(s, EAGAIN, size);
+            return after_failure(s, EAGAIN, size);
     }
     if (Py_TYPE(t) != TransportT || SLOT(t, o_fd) == NULL)
         return PyObject_CallFunction(PlainRead, "On", s, size);
@@ -686,7 +776,7 @@ plain_read(PyObject *s, Py_ssize_t size)
             continue;
         }
         Py_DECREF(data);
-        return call_after_failure(s, err, size);
+        return after_failure(s, err, size);
     }
     if (n != size && _PyBytes_Resize(&data, n) < 0)
         return NULL;

@@ -9,12 +9,17 @@
 3. stream_select's C path (``selecting._select_plain``) and the Python code
    select over the same arrays (lists, dicts, duplicates, buffered, readable,
    idle and hung-up streams); counts and rewritten arrays agree.
+4. A blocking read's wait (poll with the stream's timeout, then one recv) in
+   C and in PlainOps._after_failure: the timeout, data or EOF arriving while
+   it waits; results and stream state (timed_out, poll_first, eof) agree.
 
 Skipped when the extension is not built or PHPSTREAMS_PURE_PYTHON is set.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +40,7 @@ from phpstreams import (
     stream_get_line,
     stream_get_meta_data,
     stream_set_blocking,
+    stream_set_timeout,
     stream_socket_pair,
 )
 from phpstreams.core import selecting, speedups
@@ -362,3 +368,54 @@ def test_select_c_path_is_taken_and_hands_back_the_rest() -> None:
     finally:
         for fp in readers + peers[:3]:
             fclose(fp)
+
+
+# -- 4. a blocking read's wait ------------------------------------------------------
+
+
+def _waiting_read(fast: bool, name: str, later: str | None) -> list[object]:
+    """``name`` on a blocking reader with a short timeout; ``later`` is what its
+    peer does meanwhile, from a thread: send a line, close, or nothing (the
+    timeout). The read is made twice: the second one polls first."""
+    reader, writer = pair()
+    stream_set_timeout(reader, 0, 200_000 if later is None else 30_000_000)
+    function = FAST[name] if fast else FAST[name].python  # type: ignore[attr-defined]
+    args = (5,) if name == "fread" else ()
+    out: list[object] = []
+    peer_open = True
+    try:
+        for _ in range(2):
+            if later is not None:
+                def act(what: str = later) -> None:
+                    time.sleep(0.02)  # the reader is (most likely) waiting by now
+                    if what == "send":
+                        fwrite(writer, b"hello\n")
+                    else:
+                        fclose(writer)
+
+                thread = threading.Thread(target=act)
+                thread.start()
+            out.append((function(reader, *args), stream_state(reader)))
+            if later is not None:
+                thread.join()
+                if later == "close":
+                    peer_open = False
+                    later = None  # the second read sees the EOF at once
+                    stream_set_timeout(reader, 0, 200_000)
+    finally:
+        fclose(reader)
+        if peer_open:
+            fclose(writer)
+    return out
+
+
+@pytest.mark.parametrize("name", ["fgets", "fread"])
+@pytest.mark.parametrize("later", [None, "send", "close"])
+def test_the_wait_in_c_agrees_with_python(name: str, later: str | None) -> None:
+    assert _waiting_read(True, name, later) == _waiting_read(False, name, later)
+
+
+def test_a_read_that_waits_times_out_in_c() -> None:
+    (first, state), (second, _) = _waiting_read(True, "fgets", None)
+    assert first is False and second is False
+    assert state[-1]["timed_out"] is True
