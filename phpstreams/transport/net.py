@@ -183,12 +183,24 @@ def numeric_sockaddr(host: str, port: int) -> tuple[Any, ...] | None:
     return None
 
 
+_ONE_ANSWER = (socket.SOCK_STREAM, socket.SOCK_DGRAM)
+
+
 def resolve(host: str, socktype: int) -> list[tuple[int, SockAddr]]:
     """getaddrinfo(host, NULL, AF_UNSPEC, socktype), in the resolver's order.
 
     php-src main/network.c: php_network_getaddresses. A failure raises
     ``socket.gaierror`` with the host in ``filename``.
     """
+    if socktype in _ONE_ANSWER:
+        try:
+            _socket.inet_pton(socket.AF_INET, host)
+        except (OSError, ValueError):
+            pass
+        else:
+            # a dotted-quad literal (inet_pton takes no other form): getaddrinfo's
+            # one answer is this address, spelt the same, without the call
+            return [(socket.AF_INET, (host, 0))]
     try:
         # _socket's own getaddrinfo: the same call, without the wrapper's enums
         infos = _socket.getaddrinfo(
