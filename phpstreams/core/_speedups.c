@@ -2,7 +2,7 @@
  *
  * Theory of operation
  * -------------------
- * Two things live here, and neither holds a PHP rule of its own:
+ * Three things live here, and none holds a PHP rule of its own:
  *
  * 1. ReadBuffer: core/readbuffer.py's class, method for method, attribute for
  *    attribute (_buf, _pos, _wpos, _buflen, filled, position). _buf is an
@@ -21,11 +21,18 @@
  *    the only place the PHP rules are written). Inside a call it mirrors, step
  *    for step, Stream.read / get_line(None) / get_record / _fill and
  *    PlainOps.read / write: the same fill sizes, the same one recv() per fill.
- *    Whatever is not a successful recv()/send() -- EAGAIN (the poll-first case
- *    and every wait with a timeout), an error, a signal's handler -- goes to
- *    the Python code: PlainOps._after_failure for a read, io._resume_write for
- *    a write, which apply PHP's rules and return what PlainOps.read / the
- *    fwrite body would have returned.
+ *    A read that finds nothing on a blocking stream waits as
+ *    PlainOps._after_failure does -- poll() with the stream's timeout, the GIL
+ *    released, then one recv() (after_failure below; only where Python's own
+ *    wait sees signals, configure(wait_in_c=True)). Whatever else is not a
+ *    successful recv()/send() -- another error, a signal interrupting the wait,
+ *    an unusual timeout, a write that would block -- goes to the Python code:
+ *    PlainOps._after_failure for a read, io._resume_write for a write, which
+ *    apply PHP's rules and return what PlainOps.read / the fwrite body would
+ *    have returned.
+ *
+ * 3. select_plain: core/selecting.py's stream_select for arrays of plain socket
+ *    streams (see its comment); every other case it hands back untouched.
  *
  * Attribute access: the Python classes use __slots__; configure() reads each
  * slot's offset from its member descriptor once, and the exact-type checks
