@@ -2,7 +2,7 @@
  *
  * Theory of operation
  * -------------------
- * Two things live here, and neither holds a PHP rule of its own:
+ * Three things live here, and none holds a PHP rule of its own:
  *
  * 1. ReadBuffer: core/readbuffer.py's class, method for method, attribute for
  *    attribute (_buf, _pos, _wpos, _buflen, filled, position). _buf is an
@@ -21,11 +21,18 @@
  *    the only place the PHP rules are written). Inside a call it mirrors, step
  *    for step, Stream.read / get_line(None) / get_record / _fill and
  *    PlainOps.read / write: the same fill sizes, the same one recv() per fill.
- *    Whatever is not a successful recv()/send() -- EAGAIN (the poll-first case
- *    and every wait with a timeout), an error, a signal's handler -- goes to
- *    the Python code: PlainOps._after_failure for a read, io._resume_write for
- *    a write, which apply PHP's rules and return what PlainOps.read / the
- *    fwrite body would have returned.
+ *    A read that finds nothing on a blocking stream waits as
+ *    PlainOps._after_failure does -- poll() with the stream's timeout, the GIL
+ *    released, then one recv() (after_failure below; only where Python's own
+ *    wait sees signals, configure(wait_in_c=True)). Whatever else is not a
+ *    successful recv()/send() -- another error, a signal interrupting the wait,
+ *    an unusual timeout, a write that would block -- goes to the Python code:
+ *    PlainOps._after_failure for a read, io._resume_write for a write, which
+ *    apply PHP's rules and return what PlainOps.read / the fwrite body would
+ *    have returned.
+ *
+ * 3. select_plain: core/selecting.py's stream_select for arrays of plain socket
+ *    streams (see its comment); every other case it hands back untouched.
  *
  * Attribute access: the Python classes use __slots__; configure() reads each
  * slot's offset from its member descriptor once, and the exact-type checks
@@ -46,6 +53,7 @@
 #endif
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -497,7 +505,8 @@ static PyTypeObject *ResourceT, *StreamT, *TransportT;
 static PyObject *Plain, *PlainRead, *AfterFailure;
 static Py_ssize_t chunk_default = 8192;
 static Py_ssize_t o_res_stream, o_ops, o_rfilt, o_wfilt, o_transport, o_eof, o_blocked,
-    o_timed_out, o_chunk, o_nobuf, o_poll_first, o_written, o_fd;
+    o_timed_out, o_chunk, o_nobuf, o_poll_first, o_written, o_fd, o_timeout;
+static int wait_in_c; /* Python's own wait sees a signal (libc poll via ctypes): so may C's */
 
 static int
 as_int(PyObject *o)
@@ -536,12 +545,13 @@ static PyObject *
 sp_configure(PyObject *module, PyObject *args, PyObject *kwds)
 {
     static char *names[] = {"stream_resource", "stream", "transport", "plain", "chunk_size",
-                            NULL};
+                            "wait_in_c", NULL};
     PyObject *res, *stream, *transport, *plain;
     Py_ssize_t chunk;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!On:configure", names, &PyType_Type,
+    int c_wait = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!On|p:configure", names, &PyType_Type,
                                      &res, &PyType_Type, &stream, &PyType_Type, &transport,
-                                     &plain, &chunk))
+                                     &plain, &chunk, &c_wait))
         return NULL;
     if (!PyType_IsSubtype((PyTypeObject *)stream, &RBType)) {
         PyErr_SetString(PyExc_TypeError, "the stream class must subclass the C ReadBuffer");
@@ -558,7 +568,8 @@ sp_configure(PyObject *module, PyObject *args, PyObject *kwds)
         slot_offset(st, "chunk_size", &o_chunk) < 0 ||
         slot_offset(st, "no_buffer", &o_nobuf) < 0 ||
         slot_offset(st, "poll_first", &o_poll_first) < 0 ||
-        slot_offset(st, "written", &o_written) < 0 || slot_offset(tt, "fd", &o_fd) < 0)
+        slot_offset(st, "written", &o_written) < 0 ||
+        slot_offset(st, "timeout", &o_timeout) < 0 || slot_offset(tt, "fd", &o_fd) < 0)
         return NULL;
     PyObject *read = PyObject_GetAttrString(plain, "read");
     if (read == NULL)
@@ -579,6 +590,7 @@ sp_configure(PyObject *module, PyObject *args, PyObject *kwds)
     Py_XSETREF(PlainRead, read);
     Py_XSETREF(AfterFailure, after);
     chunk_default = chunk;
+    wait_in_c = c_wait;
     configured = 1;
     Py_RETURN_NONE;
 }
@@ -643,6 +655,92 @@ call_after_failure(PyObject *s, int code, Py_ssize_t size)
     return PyObject_CallFunction(AfterFailure, "Oin", s, code, size);
 }
 
+/* PlainOps._after_failure, mirrored for its common case: a blocking stream whose
+ * recv() found nothing (EAGAIN) waits in poll() for its timeout (the GIL
+ * released), then makes one recv(). A failure that is no EAGAIN, a timeout that
+ * is no float, a signal interrupting the wait (its handler returned: the
+ * Python code waits again, the WHOLE timeout, as PHP does) go to the Python
+ * method, which stays the reference. */
+static PyObject *
+after_failure(PyObject *s, int code, Py_ssize_t size)
+{
+    if (!wait_in_c || (code != EAGAIN && code != EWOULDBLOCK && code != EINTR))
+        return call_after_failure(s, code, size);
+    int blocked = truth(SLOT(s, o_blocked));
+    if (blocked < 0)
+        return NULL;
+    if (!blocked)
+        return Py_NewRef(empty_bytes);
+    PyObject *t = SLOT(s, o_transport), *to = SLOT(s, o_timeout);
+    if (t == NULL || Py_TYPE(t) != TransportT || SLOT(t, o_fd) == NULL || to == NULL)
+        return call_after_failure(s, code, size);
+    int timeout_ms = -1;  /* None: wait forever */
+    if (to != Py_None) {
+        if (!PyFloat_CheckExact(to))
+            return call_after_failure(s, code, size);
+        double ms = PyFloat_AS_DOUBLE(to) * 1000; /* sockops.wait_ms: int(timeout * 1000) */
+        if (!(ms > -2147483648.0 && ms < 2147483648.0))
+            return call_after_failure(s, code, size);
+        timeout_ms = (int)ms;
+    }
+    int fd = as_int(SLOT(t, o_fd));
+    if (fd == -1 && PyErr_Occurred())
+        return NULL;
+    /* A reader faster than its peer keeps finding nothing: poll first from now on */
+    set_slot(s, o_poll_first, Py_True);
+    set_slot(s, o_timed_out, Py_False);
+    struct pollfd p = {fd, POLLIN | POLLPRI, 0};
+    int ready, err;
+    Py_BEGIN_ALLOW_THREADS
+    ready = poll(&p, 1, timeout_ms);
+    err = errno;
+    Py_END_ALLOW_THREADS
+    if (ready < 0) {
+        if (err != EINTR) {
+            errno = err;
+            return PyErr_SetFromErrno(PyExc_OSError);
+        }
+        if (PyErr_CheckSignals() < 0)
+            return NULL;
+        return call_after_failure(s, code, size); /* the wait starts again, in Python */
+    }
+    if (ready == 0) {
+        set_slot(s, o_timed_out, Py_True);
+        Py_RETURN_NONE;
+    }
+    PyObject *data = PyBytes_FromStringAndSize(NULL, size);
+    if (data == NULL)
+        return NULL;
+    ssize_t n;
+    for (;;) {
+        Py_BEGIN_ALLOW_THREADS
+        n = recv(fd, PyBytes_AS_STRING(data), (size_t)size, MSG_DONTWAIT);
+        err = errno;
+        Py_END_ALLOW_THREADS
+        if (n >= 0)
+            break;
+        if (err == EINTR) { /* PEP 475, as socket.recv() */
+            if (PyErr_CheckSignals() < 0) {
+                Py_DECREF(data);
+                return NULL;
+            }
+            continue;
+        }
+        Py_DECREF(data);
+        if (err == EAGAIN || err == EWOULDBLOCK)
+            return Py_NewRef(empty_bytes);
+        set_slot(s, o_eof, Py_True);
+        Py_RETURN_NONE;
+    }
+    if (n != size && _PyBytes_Resize(&data, n) < 0)
+        return NULL;
+    if (n == 0)
+        set_slot(s, o_eof, Py_True);
+    else if (n == size)
+        set_slot(s, o_poll_first, Py_False);
+    return data;
+}
+
 /* PlainOps.read: bytes (b"" at the end), Py_None for PHP's -1, NULL on an exception */
 static PyObject *
 plain_read(PyObject *s, Py_ssize_t size)
@@ -658,7 +756,7 @@ plain_read(PyObject *s, Py_ssize_t size)
         if (blocked < 0)
             return NULL;
         if (blocked)
-            return call_after_failure(s, EAGAIN, size);
+            return after_failure(s, EAGAIN, size);
     }
     if (Py_TYPE(t) != TransportT || SLOT(t, o_fd) == NULL)
         return PyObject_CallFunction(PlainRead, "On", s, size);
@@ -685,7 +783,7 @@ plain_read(PyObject *s, Py_ssize_t size)
             continue;
         }
         Py_DECREF(data);
-        return call_after_failure(s, err, size);
+        return after_failure(s, err, size);
     }
     if (n != size && _PyBytes_Resize(&data, n) < 0)
         return NULL;
@@ -1252,6 +1350,239 @@ static PyGetSetDef fe_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
+/* ------------------------------------------------------------------------ */
+/* stream_select's common case: core/selecting.py's select_streams, mirrored
+ *
+ * select_plain(read, write, except_, timeout_ms) handles arrays that are None,
+ * an exact list or an exact dict (three distinct objects, at least one entry)
+ * whose every value is a live plain socket stream (the exact classes, ops
+ * PLAIN, a descriptor 0 <= fd < FD_SETSIZE). It applies the buffered-data rule
+ * (a read stream with unread bytes wins alone, nothing waits), else makes ONE
+ * poll() (GIL released), counts the ready descriptors of each set as select()
+ * does, and rewrites the arrays in place to their ready entries, in order.
+ * It returns the count; (errno, max_fd) when poll() failed (a signal whose
+ * handler returned: EINTR), the arrays untouched, for Python to warn; and
+ * NotImplemented, before touching anything, for every other case (TLS, a bad
+ * entry, a local stream, FD_SETSIZE, ...), which Python handles. */
+
+#define SEL_FD_SETSIZE 1024
+
+typedef struct {
+    PyObject *array; /* borrowed: None, list or dict */
+    PyObject *snap;  /* list: a copy of its items; dict: a list of its keys */
+    Py_ssize_t n;
+    int *fds;
+    unsigned char *keep;
+} SelSet;
+
+/* 1 = collected, 0 = not our case, -1 = exception */
+static int
+sel_collect(SelSet *set, int *max_fd, Py_ssize_t *buffered)
+{
+    PyObject *array = set->array;
+    set->n = 0;
+    if (array == Py_None)
+        return 1;
+    int is_list = PyList_CheckExact(array);
+    if (!is_list && !PyDict_CheckExact(array))
+        return 0;
+    Py_ssize_t n = is_list ? PyList_GET_SIZE(array) : PyDict_GET_SIZE(array);
+    set->snap = PyList_New(n);
+    if (set->snap == NULL)
+        return -1;
+    set->fds = PyMem_Malloc(sizeof(int) * (size_t)(n ? n : 1));
+    set->keep = PyMem_Malloc((size_t)(n ? n : 1));
+    if (set->fds == NULL || set->keep == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t i = 0, pos = 0;
+    PyObject *key, *value;
+    for (;;) {
+        if (is_list) {
+            if (i >= n)
+                break;
+            key = value = PyList_GET_ITEM(array, i);
+        }
+        else if (!PyDict_Next(array, &pos, &key, &value))
+            break;
+        if (Py_TYPE(value) != ResourceT)
+            return 0;
+        PyObject *s = SLOT(value, o_res_stream);
+        if (s == NULL || Py_TYPE(s) != StreamT || SLOT(s, o_ops) != Plain)
+            return 0;
+        PyObject *t = SLOT(s, o_transport);
+        if (t == NULL || Py_TYPE(t) != TransportT)
+            return 0;
+        PyObject *fdo = SLOT(t, o_fd);
+        if (fdo == NULL || !PyLong_CheckExact(fdo))
+            return 0;
+        int overflow;
+        long fd = PyLong_AsLongAndOverflow(fdo, &overflow);
+        if (overflow || fd < 0 || fd >= SEL_FD_SETSIZE)
+            return 0;
+        set->fds[i] = (int)fd;
+        set->keep[i] = 0;
+        if (buffered != NULL && RB_UNREAD((RB *)s) > 0) {
+            set->keep[i] = 1;
+            (*buffered)++;
+        }
+        if (fd > *max_fd)
+            *max_fd = (int)fd;
+        Py_INCREF(key);
+        PyList_SET_ITEM(set->snap, i, key);
+        i++;
+    }
+    set->n = i;
+    return 1;
+}
+
+/* the array's new contents (a list of the kept values, or of the dict keys to
+ * delete) in set->snap; the arrays are only rewritten once every set is ready */
+static int
+sel_prepare(SelSet *set)
+{
+    if (set->array == Py_None)
+        return 0;
+    int is_list = PyList_CheckExact(set->array);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < set->n; i++)
+        kept += set->keep[i] != 0;
+    PyObject *out = PyList_New(is_list ? kept : set->n - kept);
+    if (out == NULL)
+        return -1;
+    Py_ssize_t j = 0;
+    for (Py_ssize_t i = 0; i < set->n; i++) {
+        if ((set->keep[i] != 0) == is_list) {
+            PyObject *o = PyList_GET_ITEM(set->snap, i);
+            Py_INCREF(o);
+            PyList_SET_ITEM(out, j, o);
+            j++;
+        }
+    }
+    Py_SETREF(set->snap, out);
+    return 0;
+}
+
+static int
+sel_apply(SelSet *set)
+{
+    if (set->array == Py_None)
+        return 0;
+    if (PyList_CheckExact(set->array))
+        return PyList_SetSlice(set->array, 0, PY_SSIZE_T_MAX, set->snap);
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(set->snap); i++) {
+        if (PyDict_DelItem(set->array, PyList_GET_ITEM(set->snap, i)) < 0) {
+            if (!PyErr_ExceptionMatches(PyExc_KeyError))
+                return -1;
+            PyErr_Clear();
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+sp_select_plain(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "select_plain() takes 4 arguments");
+        return NULL;
+    }
+    if (!configured || !PyLong_CheckExact(args[3]))
+        Py_RETURN_NOTIMPLEMENTED;
+    int overflow;
+    long timeout = PyLong_AsLongAndOverflow(args[3], &overflow);
+    if (overflow || timeout < -1 || timeout > INT_MAX)
+        Py_RETURN_NOTIMPLEMENTED;
+    static const short masks[3] = {POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, POLLPRI};
+    SelSet sets[3];
+    memset(sets, 0, sizeof sets);
+    for (int k = 0; k < 3; k++)
+        sets[k].array = args[k];
+    PyObject *result = NULL;
+    int max_fd = -1, r = 1;
+    if (args[0] != Py_None && (args[0] == args[1] || args[0] == args[2]))
+        r = 0;
+    if (args[1] != Py_None && args[1] == args[2])
+        r = 0;
+    Py_ssize_t count = 0;
+    for (int k = 0; k < 3 && r == 1; k++)
+        r = sel_collect(&sets[k], &max_fd, k == 0 ? &count : NULL);
+    if (r < 0)
+        goto done;
+    if (r == 0 || sets[0].n + sets[1].n + sets[2].n == 0) {
+        result = Py_NewRef(Py_NotImplemented);
+        goto done;
+    }
+    /* PHP: data in a read stream's own buffer counts as readable, and wins alone
+     * (sel_collect marked those read entries; the write and except arrays empty) */
+    if (count == 0) {
+        unsigned short interest[SEL_FD_SETSIZE];
+        struct pollfd pfds[SEL_FD_SETSIZE];
+        int slot[SEL_FD_SETSIZE];
+        memset(interest, 0, sizeof interest);
+        nfds_t nfds = 0;
+        for (int k = 0; k < 3; k++) {
+            for (Py_ssize_t i = 0; i < sets[k].n; i++) {
+                int fd = sets[k].fds[i];
+                if (interest[fd] == 0) {
+                    slot[fd] = (int)nfds;
+                    pfds[nfds].fd = fd;
+                    pfds[nfds].revents = 0;
+                    nfds++;
+                }
+                interest[fd] |= (unsigned short)masks[k];
+                pfds[slot[fd]].events = (short)interest[fd];
+            }
+        }
+        int ready, err = 0;
+        for (;;) {
+            Py_BEGIN_ALLOW_THREADS
+            ready = poll(pfds, nfds, (int)timeout);
+            err = errno;
+            Py_END_ALLOW_THREADS
+            if (ready >= 0)
+                break;
+            /* a poll that does not wait is retried (select.poll, PEP 475), as in Python */
+            if (err == EINTR && timeout == 0) {
+                if (PyErr_CheckSignals() < 0)
+                    goto done;
+                continue;
+            }
+            if (err == EINTR && PyErr_CheckSignals() < 0)
+                goto done; /* the handler raised */
+            result = Py_BuildValue("(ii)", err, max_fd);
+            goto done;
+        }
+        for (int k = 0; k < 3; k++) {
+            unsigned char seen[SEL_FD_SETSIZE];
+            memset(seen, 0, sizeof seen);
+            for (Py_ssize_t i = 0; i < sets[k].n; i++) {
+                int fd = sets[k].fds[i];
+                sets[k].keep[i] = ready > 0 && (pfds[slot[fd]].revents & masks[k]) != 0;
+                if (sets[k].keep[i] && !seen[fd]) {
+                    seen[fd] = 1;
+                    count++; /* select() counts a descriptor once per set */
+                }
+            }
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        if (sel_prepare(&sets[k]) < 0)
+            goto done;
+    for (int k = 0; k < 3; k++)
+        if (sel_apply(&sets[k]) < 0)
+            goto done;
+    result = PyLong_FromSsize_t(count);
+done:
+    for (int k = 0; k < 3; k++) {
+        Py_XDECREF(sets[k].snap);
+        PyMem_Free(sets[k].fds);
+        PyMem_Free(sets[k].keep);
+    }
+    return result;
+}
+
 static PyTypeObject FEType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "phpstreams.core._speedups.FastEntry",
@@ -1274,6 +1605,8 @@ static PyTypeObject FEType = {
 static PyMethodDef sp_methods[] = {
     {"configure", (PyCFunction)(void (*)(void))sp_configure, METH_VARARGS | METH_KEYWORDS,
      "Give the fast entries the Python classes (and their slots) they may handle."},
+    {"select_plain", (PyCFunction)(void (*)(void))sp_select_plain, METH_FASTCALL,
+     "stream_select over plain socket streams (core/selecting.py); NotImplemented: Python's."},
     {NULL, NULL, 0, NULL},
 };
 

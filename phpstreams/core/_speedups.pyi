@@ -27,5 +27,14 @@ class FastEntry:
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
 
 def configure(
-    *, stream_resource: type, stream: type, transport: type, plain: object, chunk_size: int
+    *,
+    stream_resource: type,
+    stream: type,
+    transport: type,
+    plain: object,
+    chunk_size: int,
+    wait_in_c: bool = ...,
 ) -> None: ...
+def select_plain(
+    read: Any, write: Any, except_: Any, timeout_ms: int
+) -> int | tuple[int, int] | Any: ...

@@ -11,7 +11,7 @@ what PHP validates: every quirk below is PHP's and is marked ``# PHP:``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "CRYPTO_TRANSPORTS",
@@ -43,8 +43,7 @@ class AddressError(Exception):
         return str(self.args[0])
 
 
-@dataclass(frozen=True)
-class InetAddress:
+class InetAddress(NamedTuple):  # a NamedTuple: ~4x cheaper to make than a frozen dataclass
     host: str
     port: int  # already truncated to 0..65535, as htons() does
 

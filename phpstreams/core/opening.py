@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import socket
+import sys
 from typing import Any, Protocol
 
 from ..transport import net
@@ -169,7 +170,8 @@ def url_name(address: str) -> str | None:
         return None
     host = address.split(":", 1)[0]
     host = host.rstrip(".")
-    return host or None
+    # interned: a program's many streams to one host share one string
+    return sys.intern(host) if host else None
 
 
 def _split(address: str) -> tuple[str, str]:

@@ -13,6 +13,11 @@ A signal interrupting the poll (its handler returned) fails the call as select()
 fails PHP's: a warning naming the highest descriptor, false, the arrays as given.
 A descriptor select() cannot hold (>= FD_SETSIZE) fails it before any wait, with
 PHP's "You MUST recompile PHP" warning -- poll() could, but PHP cannot.
+
+With the C speedups, ``_speedups.select_plain`` does the whole call when every
+entry is a plain socket stream in a list or dict (the common case, mirrored
+step for step); anything else -- TLS, a bad entry, a local stream, a high
+descriptor, bad timeouts -- it hands back untouched, and the code below runs.
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ from typing import Any, Literal
 from ..transport.net import SELECT_EXCEPT as _EXCEPT
 from ..transport.net import SELECT_READ as _READ
 from ..transport.net import SELECT_WRITE as _WRITE
-from ..transport.net import poll_many
+from ..transport.net import poll_interruptible, poll_many
 from .diagnostics import warning
 from .errors import strerror
 from .local import LocalStream
 from .sockops import PLAIN
+from .speedups import native
 from .stream import StreamResource
 from .timeouts import select_wait_ms
 
@@ -95,6 +101,23 @@ def select_streams(
 ) -> int | Literal[False]:
     """stream_select: the arrays are mutated in place; None stands for null;
     False when select() itself failed (warned)."""
+    if _select_plain is not None:
+        try:
+            wait_ms = select_wait_ms(seconds, microseconds)
+        except ValueError:
+            wait_ms = None  # raised below, in PHP's order
+        # (a waiting poll that a signal cannot interrupt is poll_many's alone)
+        if wait_ms is not None and (wait_ms == 0 or poll_interruptible()):
+            done = _select_plain(read, write, except_, wait_ms)
+            if done.__class__ is int:
+                return done
+            if done is not NotImplemented:
+                code, max_fd = done
+                warning(
+                    f"stream_select(): Unable to select [{code}]: {strerror(code)} "
+                    f"(max_fd={max_fd})"
+                )
+                return False
     # PHP: a bad entry throws a TypeError but the call goes on without it; an
     # exception thrown later (here, the ValueError) chains it as its previous one.
     errors: list[str] = []
@@ -134,6 +157,9 @@ def select_streams(
         # PHP: the arrays are rewritten, then the pending TypeError is thrown
         raise TypeError(errors[0])
     return count
+
+
+_select_plain = native.select_plain if native is not None else None
 
 
 def _select(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import os
 
+from ..transport.net import poll_interruptible
 from ..transport.socket import READABLE, WRITABLE, SocketTransport
 from .readbuffer import CHUNK_SIZE
 from .speedups import native
@@ -202,4 +203,6 @@ if native is not None:  # the C fast paths handle these exact classes, the rest 
         transport=SocketTransport,
         plain=PLAIN,
         chunk_size=CHUNK_SIZE,
+        # the read's wait in C only where the Python one sees signals as PHP does
+        wait_in_c=poll_interruptible(),
     )

@@ -10,6 +10,7 @@ code step for step; every other call goes, untouched, to the Python function,
 which stays the reference. :func:`fast_entry` applies it (not when tracing:
 ``PHPSTREAMS_TRACE`` wants every call to go through its Python wrapper);
 :mod:`.sockops` gives the C module the classes it may handle (``configure``).
+``select_plain`` is stream_select's C path, called by :mod:`.selecting`.
 """
 
 from __future__ import annotations

@@ -21,13 +21,11 @@ TypeError for it.
 from __future__ import annotations
 
 import errno
-import weakref
 from typing import TYPE_CHECKING, Any, Protocol, final
 
 from ..transport.socket import READABLE
 from .diagnostics import warning_here
-from .lifetime import close_quietly as _close_quietly
-from .lifetime import live as _live
+from .lifetime import track as _track
 from .readbuffer import CHUNK_SIZE, ReadBuffer
 from .resources import ContextResource, Resource, php_type_name
 
@@ -447,8 +445,7 @@ class StreamResource(Resource):
         # resource dropped in a reference cycle would take its stream and sockets
         # into the cycle, whose finalizers run in any order (an unclosed-socket
         # ResourceWarning). A persistent stream is held by the pool meanwhile.
-        weakref.finalize(self, _close_quietly, stream).atexit = False
-        _live.add(self)
+        _track(self, stream)
 
     @property
     def _type(self) -> str:

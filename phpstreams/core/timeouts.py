@@ -8,6 +8,7 @@ php-src converts every timeout to a ``struct timeval`` through
 
 from __future__ import annotations
 
+import functools
 import math
 
 from .ini import default_socket_timeout
@@ -26,10 +27,16 @@ __all__ = [
 TIMEOUT_MAX = 2**64 / 1e6
 
 
+@functools.lru_cache(maxsize=8)
+def _seconds(value: int) -> float:
+    """float(value), one object per value: every stream keeps its timeouts."""
+    return float(value)
+
+
 def read_timeout() -> float | None:
     """A new socket stream's read timeout: default_socket_timeout as it is now."""
     seconds = default_socket_timeout()
-    return None if seconds == -1 else float(seconds)
+    return None if seconds == -1 else _seconds(seconds)
 
 
 def client_timeout(timeout: float | None) -> float | None:
@@ -39,7 +46,7 @@ def client_timeout(timeout: float | None) -> float | None:
     turns into default_socket_timeout; a negative default waits forever.
     """
     if timeout is None or timeout < 0 or timeout >= TIMEOUT_MAX:
-        seconds = float(default_socket_timeout())
+        seconds = _seconds(default_socket_timeout())
         return None if seconds < 0 else seconds
     return timeout
 

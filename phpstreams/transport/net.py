@@ -38,6 +38,7 @@ __all__ = [
     "connect_unix",
     "left_in_progress",
     "numeric_sockaddr",
+    "poll_interruptible",
     "poll_many",
     "resolve",
     "wait_fd",
@@ -109,6 +110,11 @@ def _interrupted() -> OSError:
     return OSError(code, os.strerror(code))  # InterruptedError for EINTR
 
 
+def poll_interruptible() -> bool:
+    """Whether a waiting poll_many() sees a signal (libc's poll() through ctypes)."""
+    return _poll is not None
+
+
 def poll_many(interest: dict[int, int], timeout_ms: int) -> dict[int, int]:
     """ONE poll() of many descriptors (fd -> events); returns fd -> events seen.
 
@@ -177,12 +183,24 @@ def numeric_sockaddr(host: str, port: int) -> tuple[Any, ...] | None:
     return None
 
 
+_ONE_ANSWER = (socket.SOCK_STREAM, socket.SOCK_DGRAM)
+
+
 def resolve(host: str, socktype: int) -> list[tuple[int, SockAddr]]:
     """getaddrinfo(host, NULL, AF_UNSPEC, socktype), in the resolver's order.
 
     php-src main/network.c: php_network_getaddresses. A failure raises
     ``socket.gaierror`` with the host in ``filename``.
     """
+    if socktype in _ONE_ANSWER:
+        try:
+            _socket.inet_pton(socket.AF_INET, host)
+        except (OSError, ValueError):
+            pass
+        else:
+            # a dotted-quad literal (inet_pton takes no other form): getaddrinfo's
+            # one answer is this address, spelt the same, without the call
+            return [(socket.AF_INET, (host, 0))]
     try:
         # _socket's own getaddrinfo: the same call, without the wrapper's enums
         infos = _socket.getaddrinfo(

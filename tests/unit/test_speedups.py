@@ -6,12 +6,20 @@
    the Python functions behind them (``entry.python``) run the same call
    sequences on two identical socket pairs, the data arriving in the same
    pieces between the calls; results and stream state agree.
+3. stream_select's C path (``selecting._select_plain``) and the Python code
+   select over the same arrays (lists, dicts, duplicates, buffered, readable,
+   idle and hung-up streams); counts and rewritten arrays agree.
+4. A blocking read's wait (poll with the stream's timeout, then one recv) in
+   C and in PlainOps._after_failure: the timeout, data or EOF arriving while
+   it waits; results and stream state (timed_out, poll_first, eof) agree.
 
 Skipped when the extension is not built or PHPSTREAMS_PURE_PYTHON is set.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,9 +40,10 @@ from phpstreams import (
     stream_get_line,
     stream_get_meta_data,
     stream_set_blocking,
+    stream_set_timeout,
     stream_socket_pair,
 )
-from phpstreams.core import speedups
+from phpstreams.core import selecting, speedups
 from phpstreams.core.readbuffer import PythonReadBuffer, ReadBuffer
 from phpstreams.core.stream import Stream, StreamResource
 
@@ -285,3 +294,128 @@ def test_other_calls_go_to_python() -> None:
         fgets(reader)
     assert fwrite(reader, b"") == 0  # PHP: an empty write never looks at the stream
     fclose(writer)
+
+
+# -- 3. stream_select's C path (speedups.select_plain) ----------------------------
+
+def _select_streams() -> tuple[list[StreamResource], list[StreamResource]]:
+    """Four readers: buffered bytes, kernel-readable, idle, peer closed; and their peers."""
+    readers, peers = [], []
+    for _ in range(4):
+        r, w = pair()
+        readers.append(r)
+        peers.append(w)
+    fwrite(peers[0], b"xy")
+    assert fread(readers[0], 1) == b"x"  # one byte stays in the read buffer
+    fwrite(peers[1], b"z")
+    fclose(peers[3])
+    return readers, peers
+
+
+def _array(choice: tuple[bool, list[tuple[int, int]]], streams: list[StreamResource]) -> Any:
+    as_dict, picks = choice
+    if as_dict:
+        return {f"k{key}" if key % 2 else key: streams[index] for key, index in picks}
+    return [streams[index] for _, index in picks]
+
+
+array_choice = st.one_of(
+    st.none(),
+    st.tuples(st.booleans(), st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=6)),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(array_choice, array_choice, array_choice)
+def test_select_c_and_python_agree(read: Any, write: Any, except_: Any) -> None:
+    readers, peers = _select_streams()
+    try:
+        results = []
+        for plain in (selecting._select_plain, None):
+            arrays = [None if c is None else _array(c, readers) for c in (read, write, except_)]
+            saved = selecting._select_plain
+            selecting._select_plain = plain
+            try:
+                outcome: object = phpstreams.stream_select(*arrays, 0)
+            except ValueError as exc:
+                outcome = ("ValueError", str(exc))
+            finally:
+                selecting._select_plain = saved
+            results.append((outcome, arrays))
+        assert results[0] == results[1]
+    finally:
+        for fp in readers + peers[:3]:
+            fclose(fp)
+
+
+def test_select_c_path_is_taken_and_hands_back_the_rest() -> None:
+    readers, peers = _select_streams()
+    try:
+        assert selecting._select_plain is not None
+        r: Any = list(readers[1:3])
+        assert selecting._select_plain(r, None, None, 0) == 1 and r == [readers[1]]
+        r = {"a": readers[0], "b": readers[1]}
+        w: Any = [readers[2]]
+        assert selecting._select_plain(r, w, None, 0) == 1 and r == {"a": readers[0]} and w == []
+        for odd in ([readers[1], 1], (readers[1],), [], [readers[1]]):
+            arrays: list[Any] = [odd, None, None]
+            before = list(odd)
+            if odd == [readers[1]]:
+                arrays = [odd, odd, None]  # the same array twice
+            assert selecting._select_plain(*arrays, 0) is NotImplemented
+            assert list(odd) == before
+        assert selecting._select_plain([readers[1]], None, None, 2**40) is NotImplemented
+    finally:
+        for fp in readers + peers[:3]:
+            fclose(fp)
+
+
+# -- 4. a blocking read's wait ------------------------------------------------------
+
+
+def _waiting_read(fast: bool, name: str, later: str | None) -> list[object]:
+    """``name`` on a blocking reader with a short timeout; ``later`` is what its
+    peer does meanwhile, from a thread: send a line, close, or nothing (the
+    timeout). The read is made twice: the second one polls first."""
+    reader, writer = pair()
+    stream_set_timeout(reader, 0, 200_000 if later is None else 30_000_000)
+    function = FAST[name] if fast else FAST[name].python  # type: ignore[attr-defined]
+    args = (5,) if name == "fread" else ()
+    out: list[object] = []
+    peer_open = True
+    try:
+        for _ in range(2):
+            if later is not None:
+                def act(what: str = later) -> None:
+                    time.sleep(0.02)  # the reader is (most likely) waiting by now
+                    if what == "send":
+                        fwrite(writer, b"hello\n")
+                    else:
+                        fclose(writer)
+
+                thread = threading.Thread(target=act)
+                thread.start()
+            out.append((function(reader, *args), stream_state(reader)))
+            if later is not None:
+                thread.join()
+                if later == "close":
+                    peer_open = False
+                    later = None  # the second read sees the EOF at once
+                    stream_set_timeout(reader, 0, 200_000)
+    finally:
+        fclose(reader)
+        if peer_open:
+            fclose(writer)
+    return out
+
+
+@pytest.mark.parametrize("name", ["fgets", "fread"])
+@pytest.mark.parametrize("later", [None, "send", "close"])
+def test_the_wait_in_c_agrees_with_python(name: str, later: str | None) -> None:
+    assert _waiting_read(True, name, later) == _waiting_read(False, name, later)
+
+
+def test_a_read_that_waits_times_out_in_c() -> None:
+    (first, state), (second, _) = _waiting_read(True, "fgets", None)
+    assert first is False and second is False
+    assert state[-1]["timed_out"] is True
