@@ -655,6 +655,37 @@ call_after_failure(PyObject *s, int code, Py_ssize_t size)
     return PyObject_CallFunction(AfterFailure, "Oin", s, code, size);
 }
 
+/* One recv() of at most size bytes into a new bytes object (resized to what came),
+ * retried on EINTR as socket.recv() does (PEP 475). NULL with *err the errno of a
+ * failed recv(), or NULL with *err 0 and an exception set. */
+static PyObject *
+recv_bytes(int fd, Py_ssize_t size, int *err)
+{
+    *err = 0;
+    PyObject *data = PyBytes_FromStringAndSize(NULL, size);
+    if (data == NULL)
+        return NULL;
+    for (;;) {
+        ssize_t n;
+        int e;
+        Py_BEGIN_ALLOW_THREADS
+        n = recv(fd, PyBytes_AS_STRING(data), (size_t)size, MSG_DONTWAIT);
+        e = errno;
+        Py_END_ALLOW_THREADS
+        if (n >= 0) {
+            if (n != size && _PyBytes_Resize(&data, n) < 0)
+                return NULL;
+            return data;
+        }
+        if (e == EINTR && PyErr_CheckSignals() == 0)
+            continue;
+        Py_DECREF(data);
+        if (e != EINTR) /* else a signal handler raised */
+            *err = e;
+        return NULL;
+    }
+}
+
 /* PlainOps._after_failure, mirrored for its common case: a blocking stream whose
  * recv() found nothing (EAGAIN) waits in poll() for its timeout (the GIL
  * released), then makes one recv(). A failure that is no EAGAIN, a timeout that
@@ -708,32 +739,16 @@ after_failure(PyObject *s, int code, Py_ssize_t size)
         set_slot(s, o_timed_out, Py_True);
         Py_RETURN_NONE;
     }
-    PyObject *data = PyBytes_FromStringAndSize(NULL, size);
-    if (data == NULL)
-        return NULL;
-    ssize_t n;
-    for (;;) {
-        Py_BEGIN_ALLOW_THREADS
-        n = recv(fd, PyBytes_AS_STRING(data), (size_t)size, MSG_DONTWAIT);
-        err = errno;
-        Py_END_ALLOW_THREADS
-        if (n >= 0)
-            break;
-        if (err == EINTR) { /* PEP 475, as socket.recv() */
-            if (PyErr_CheckSignals() < 0) {
-                Py_DECREF(data);
-                return NULL;
-            }
-            continue;
-        }
-        Py_DECREF(data);
+    PyObject *data = recv_bytes(fd, size, &err);
+    if (data == NULL) {
+        if (err == 0)
+            return NULL;
         if (err == EAGAIN || err == EWOULDBLOCK)
             return Py_NewRef(empty_bytes);
         set_slot(s, o_eof, Py_True);
         Py_RETURN_NONE;
     }
-    if (n != size && _PyBytes_Resize(&data, n) < 0)
-        return NULL;
+    Py_ssize_t n = PyBytes_GET_SIZE(data);
     if (n == 0)
         set_slot(s, o_eof, Py_True);
     else if (n == size)
@@ -763,30 +778,11 @@ plain_read(PyObject *s, Py_ssize_t size)
     int fd = as_int(SLOT(t, o_fd));
     if (fd == -1 && PyErr_Occurred())
         return NULL;
-    PyObject *data = PyBytes_FromStringAndSize(NULL, size);
-    if (data == NULL)
-        return NULL;
-    ssize_t n;
     int err;
-    for (;;) {
-        Py_BEGIN_ALLOW_THREADS
-        n = recv(fd, PyBytes_AS_STRING(data), (size_t)size, MSG_DONTWAIT);
-        err = errno;
-        Py_END_ALLOW_THREADS
-        if (n >= 0)
-            break;
-        if (err == EINTR) { /* PEP 475, as socket.recv() */
-            if (PyErr_CheckSignals() < 0) {
-                Py_DECREF(data);
-                return NULL;
-            }
-            continue;
-        }
-        Py_DECREF(data);
-        return after_failure(s, err, size);
-    }
-    if (n != size && _PyBytes_Resize(&data, n) < 0)
-        return NULL;
+    PyObject *data = recv_bytes(fd, size, &err);
+    if (data == NULL)
+        return err == 0 ? NULL : after_failure(s, err, size);
+    Py_ssize_t n = PyBytes_GET_SIZE(data);
     int blocked = truth(SLOT(s, o_blocked));
     if (blocked < 0) {
         Py_DECREF(data);
