@@ -2,7 +2,7 @@
  *
  * Theory of operation
  * -------------------
- * Three things live here, and none holds a PHP rule of its own:
+ * Four things live here, and none holds a PHP rule of its own:
  *
  * 1. ReadBuffer: core/readbuffer.py's class, method for method, attribute for
  *    attribute (_buf, _pos, _wpos, _buflen, filled, position). _buf is an
@@ -34,6 +34,9 @@
  * 3. select_plain: core/selecting.py's stream_select for arrays of plain socket
  *    streams (see its comment); every other case it hands back untouched.
  *
+ * 4. connect_inet4: the system calls of an IPv4 connect with a timeout, for
+ *    transport/net.py (see its comment); PHP's rules stay in the Python callers.
+ *
  * Attribute access: the Python classes use __slots__; configure() reads each
  * slot's offset from its member descriptor once, and the exact-type checks
  * make reading those offsets safe.
@@ -55,8 +58,13 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------------ */
 /* ReadBuffer                                                                */
@@ -1597,12 +1605,112 @@ static PyTypeObject FEType = {
 };
 
 /* ------------------------------------------------------------------------ */
+/* 4. connect_inet4: transport/net.py's connect of a new IPv4 TCP socket to one
+ * address with a timeout, done as CPython's settimeout(t) + connect_ex() +
+ * settimeout(None) do it -- the same system calls in the same order, which are
+ * PHP's pattern: ioctl(FIONBIO, 1), connect() -> EINPROGRESS, poll(POLLOUT|
+ * POLLERR) with the time left (ceiling milliseconds), getsockopt(SO_ERROR),
+ * ioctl(FIONBIO, 0). A signal interrupting connect() or poll() runs its handler
+ * (PEP 475: an exception it raises ends the call) and the wait goes on for the
+ * time left, as CPython's does. Returns 0, or the errno of the failed connect
+ * (ETIMEDOUT when the time ran out); the caller owns (and closes) the socket. */
+
+static long long
+monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static PyObject *
+sp_connect_inet4(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyLong_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        !PyLong_Check(args[2]) || !PyLong_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "connect_inet4(fd: int, host: str, port: int, timeout_ms: int)");
+        return NULL;
+    }
+    int fd = (int)PyLong_AsLong(args[0]);
+    const char *host = PyUnicode_AsUTF8(args[1]);
+    if (host == NULL)
+        return NULL;
+    long port = PyLong_AsLong(args[2]);
+    long timeout_ms = PyLong_AsLong(args[3]);
+    if (PyErr_Occurred())
+        return NULL;
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    if (fd < 0 || port < 0 || port > 65535 || timeout_ms <= 0 ||
+        inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+        PyErr_SetString(PyExc_ValueError, "connect_inet4: a descriptor, a dotted quad, a port, a timeout > 0");
+        return NULL;
+    }
+    sa.sin_port = htons((unsigned short)port);
+
+    int err = 0, on = 1, off = 0;
+    Py_BEGIN_ALLOW_THREADS
+    if (ioctl(fd, FIONBIO, &on) < 0)
+        err = errno;
+    else if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+        err = errno;
+    Py_END_ALLOW_THREADS
+    if (err == EINTR) {
+        if (PyErr_CheckSignals() < 0)
+            return NULL;
+        err = EINPROGRESS; /* CPython: the connect goes on; wait for it */
+    }
+    if (err == EINPROGRESS) {
+        long long deadline = monotonic_ns() + (long long)timeout_ms * 1000000LL;
+        for (;;) {
+            long long left = deadline - monotonic_ns();
+            if (left <= 0) {
+                err = ETIMEDOUT;
+                break;
+            }
+            struct pollfd pfd = {fd, POLLOUT | POLLERR, 0};
+            int ms = (int)((left + 999999) / 1000000); /* _PyTime_ROUND_CEILING */
+            int n, perr = 0;
+            Py_BEGIN_ALLOW_THREADS
+            n = poll(&pfd, 1, ms);
+            if (n < 0)
+                perr = errno;
+            Py_END_ALLOW_THREADS
+            if (n == 0) {
+                err = ETIMEDOUT;
+                break;
+            }
+            if (n < 0) {
+                if (perr == EINTR) {
+                    if (PyErr_CheckSignals() < 0)
+                        return NULL;
+                    continue;
+                }
+                err = perr;
+                break;
+            }
+            socklen_t len = sizeof err;
+            if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+                err = errno;
+            break;
+        }
+    }
+    if (err == 0 && ioctl(fd, FIONBIO, &off) < 0)
+        err = errno;
+    return PyLong_FromLong(err);
+}
+
+/* ------------------------------------------------------------------------ */
 
 static PyMethodDef sp_methods[] = {
     {"configure", (PyCFunction)(void (*)(void))sp_configure, METH_VARARGS | METH_KEYWORDS,
      "Give the fast entries the Python classes (and their slots) they may handle."},
     {"select_plain", (PyCFunction)(void (*)(void))sp_select_plain, METH_FASTCALL,
      "stream_select over plain socket streams (core/selecting.py); NotImplemented: Python's."},
+    {"connect_inet4", (PyCFunction)(void (*)(void))sp_connect_inet4, METH_FASTCALL,
+     "transport/net.py's connect of an IPv4 socket with a timeout: 0 or the errno."},
     {NULL, NULL, 0, NULL},
 };
 

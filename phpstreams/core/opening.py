@@ -25,6 +25,7 @@ from ..transport.socket import SocketTransport
 from .address import (
     CRYPTO_TRANSPORTS,
     AddressError,
+    InetAddress,
     parse_inet_address,
     split_network_address,
     split_transport,
@@ -118,11 +119,14 @@ def open_client(
     context: ContextResource | None,
 ) -> Stream:
     """php_stream_xport_create for a client. ``timeout`` None waits forever."""
-    transport, rest = _split(address)
-    stream = Stream(PLAIN, None, stream_type_of(transport), read_timeout(), context)
+    parsed = _client_addresses.get(address)
+    if parsed is None:
+        parsed = _parse_client_address(address)
+    transport, rest, stream_type, url, target = parsed
+    stream = Stream(PLAIN, None, stream_type, read_timeout(), context)
     stream.connect_timeout = timeout
-    if stream.stream_type == TCP_STREAM_TYPE:
-        stream.url_name = url_name(rest)
+    if url is not None:
+        stream.url_name = url
     if not connect:
         return stream
     # Errors are turned into data inside the except block and raised after it:
@@ -134,7 +138,7 @@ def open_client(
             path = _unix_path(function, rest)
             sock = net.connect_unix(path, socktype, timeout, asynchronous=asynchronous)
         else:
-            sock = _connect_inet(function, transport, rest, timeout, asynchronous, context)
+            sock = _connect_inet(function, transport, rest, timeout, asynchronous, context, target)
     except net.SocketCreateError:
         # php-src xp_socket.c php_tcp_sockop_connect: socket() failed (EMFILE...);
         # PHP: error_code is left 0 and the text names no errno
@@ -158,6 +162,32 @@ def open_client(
         else:
             return stream
     raise XportError(*failure)
+
+
+# address -> what open_client makes of it, for the addresses that parse: a program
+# connects to few addresses, many times (pure functions of the string: no
+# diagnostics on the way, and a refused address raises before it is kept)
+_ParsedClient = tuple[str, str, str, "str | None", "InetAddress | None"]
+_client_addresses: dict[str, _ParsedClient] = {}
+_CLIENT_ADDRESSES_MAX = 256
+
+
+def _parse_client_address(address: str) -> _ParsedClient:
+    """(transport, rest, stream type, url name, host:port or None) of a client address."""
+    transport, rest = _split(address)
+    stream_type = stream_type_of(transport)
+    url = url_name(rest) if stream_type == TCP_STREAM_TYPE else None
+    target: InetAddress | None = None
+    if transport not in ("unix", "udg"):
+        try:
+            target = parse_inet_address(rest)
+        except AddressError:
+            pass  # reported by _connect_inet, after the stream is made, as PHP does
+    parsed = (transport, rest, stream_type, url, target)
+    if len(_client_addresses) >= _CLIENT_ADDRESSES_MAX:
+        _client_addresses.clear()
+    _client_addresses[address] = parsed
+    return parsed
 
 
 def url_name(address: str) -> str | None:
@@ -189,9 +219,11 @@ def _connect_inet(
     timeout: float | None,
     asynchronous: bool,
     context: ContextResource | None,
+    target: InetAddress | None = None,
 ) -> socket.socket:
-    """php-src xp_socket.c: php_tcp_sockop_connect."""
-    target = parse_inet_address(rest)
+    """php-src xp_socket.c: php_tcp_sockop_connect (``target``: ``rest`` parsed)."""
+    if target is None:
+        target = parse_inet_address(rest)
     udp = transport == "udp"
     socktype = socket.SOCK_DGRAM if udp else socket.SOCK_STREAM
     if context is None or not context.options.get("socket"):

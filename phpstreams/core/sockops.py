@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import os
 
+from ..transport import net
 from ..transport.net import poll_interruptible
 from ..transport.socket import READABLE, WRITABLE, SocketTransport
 from .readbuffer import CHUNK_SIZE
@@ -206,3 +207,4 @@ if native is not None:  # the C fast paths handle these exact classes, the rest 
         # the read's wait in C only where the Python one sees signals as PHP does
         wait_in_c=poll_interruptible(),
     )
+    net.set_fast_connect(native.connect_inet4)

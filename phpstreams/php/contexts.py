@@ -217,11 +217,18 @@ def stream_context_get_default(options: dict[str, Any] | None = None) -> Context
     Returns ``ContextResource`` in Python (PHP's ``false`` is ``False``).
     See https://www.php.net/manual/en/function.stream-context-get-default.php
     """
+    default = default_context()
+    if options is not None:
+        _parse_options(default, options)
+    return default
+
+
+def default_context() -> ContextResource:
+    """The default context (what stream_context_get_default() returns), without the
+    argument layer: the functions that fall back on it call this."""
     global _default
     if _default is None:
         _default = ContextResource(DEFAULT_CONTEXT_ID)  # PHP: resource(4), made at startup
-    if options is not None:
-        _parse_options(_default, options)
     return _default
 
 

@@ -28,7 +28,7 @@ from .constants import (
     STREAM_SERVER_BIND,
     STREAM_SERVER_LISTEN,
 )
-from .contexts import context_arg, stream_context_get_default
+from .contexts import context_arg, default_context
 from .signatures import STUBS
 
 __all__ = [
@@ -149,7 +149,7 @@ def _context_for(
         return context_arg(function, context, argument), None
     if flags & FILE_NO_DEFAULT_CONTEXT:
         return None, None
-    return stream_context_get_default(), None
+    return default_context(), None
 
 
 def _finish(

@@ -215,6 +215,18 @@ def resolve(host: str, socktype: int) -> list[tuple[int, SockAddr]]:
     raise socket.gaierror(failure[0], failure[1], host)
 
 
+# (fd, host, port, timeout_ms) -> 0 | errno: the C connect of a new IPv4 socket
+# with a timeout, set by phpstreams.core.sockops when the C module is active
+# (this layer imports nothing above it)
+_fast_connect: Callable[[int, str, int, int], int] | None = None
+
+
+def set_fast_connect(connect: Callable[[int, str, int, int], int] | None) -> None:
+    """Install (or, with None, remove) the C connect :func:`connect_inet` uses."""
+    global _fast_connect
+    _fast_connect = connect
+
+
 _IN_PROGRESS: weakref.WeakSet[socket.socket] = weakref.WeakSet()
 
 
@@ -277,6 +289,33 @@ def connect_inet(
     """
     addresses = resolve(host, socktype)
     deadline = Deadline(timeout)
+    if (
+        _fast_connect is not None
+        and len(addresses) == 1
+        and addresses[0][0] == socket.AF_INET
+        and socktype == socket.SOCK_STREAM
+        and prepare is None
+        and skip_family is None
+        and not asynchronous
+        and (timeout_ms := deadline.remaining_ms()) > 0
+    ):
+        # the common case's system calls in C (_speedups.connect_inet4): those
+        # of _connect_one's settimeout + connect_ex + settimeout(None)
+        try:
+            sock = socket.socket(socket.AF_INET, socktype)
+        except OSError:
+            raise OSError(0, "") from None  # as the loop below ends for one address
+        try:
+            err = _fast_connect(sock.fileno(), addresses[0][1][0], port, timeout_ms)
+        except BaseException:  # a signal handler's exception
+            sock.close()
+            raise
+        if err:
+            sock.close()
+            raise (TimeoutError if err == errno.ETIMEDOUT else OSError)(err, _strerror(err))
+        if sock.gettimeout() is not None:  # a socket.setdefaulttimeout() in the program
+            sock.settimeout(None)
+        return sock
     last: tuple[type[OSError], int, str] | None = None
     for family, sockaddr in addresses:
         if skip_family is not None and skip_family(family):
