@@ -478,6 +478,22 @@ def bare_memory(port: int, count: int) -> Result:
     return _memory(lambda: socket.create_connection((HOST, port)), socket.socket.close, count)
 
 
+def phpstreams_memory_buffered(port: int, count: int) -> Result:
+    return phpstreams_memory(port, count)  # the same streams: their buffer comes with a read
+
+
+def bare_memory_buffered(port: int, count: int) -> Result:
+    def open_one() -> tuple[socket.socket, Any]:
+        sock = socket.create_connection((HOST, port))
+        return sock, sock.makefile("rb")  # a BufferedReader: its 8 KiB are allocated now
+
+    def close_one(pair: tuple[socket.socket, Any]) -> None:
+        pair[1].close()
+        pair[0].close()
+
+    return _memory(open_one, close_one, count)
+
+
 SIDES: dict[str, dict[str, Callable[..., Result]]] = {
     kind: {
         "phpstreams": globals()[f"phpstreams_{kind}"],
@@ -495,5 +511,6 @@ SIDES: dict[str, dict[str, Callable[..., Result]]] = {
         "tls_fread",
         "select",
         "memory",
+        "memory_buffered",
     )
 }
