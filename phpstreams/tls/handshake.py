@@ -47,9 +47,12 @@ _FIXED_METHODS = {"tlsv1.0": 9, "tlsv1.1": 17, "tlsv1.2": 33, "tlsv1.3": 65}
 
 
 def _ssl_options(stream: Stream) -> dict[str, Any]:
-    # PHP: only the "ssl" wrapper's options count (the same under "tls" are ignored)
+    # PHP: only the "ssl" wrapper's options count (the same under "tls" are ignored).
+    # Read, never added: a context without "ssl" options stays without them (the
+    # captured certificates are written back only when a capture_* option asked,
+    # and that option lives in the "ssl" entry itself).
     context = stream.context
-    return context.options.setdefault("ssl", {}) if context is not None else {}
+    return context.options.get("ssl", {}) if context is not None else {}
 
 
 def transport_method(transport: str, context: ContextResource | None) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._scenario import Arg, Scenario, call, const, ref, var
-from ._tls_helpers import CTX, connect, context, fgets, meta, ssl_options, tls_scenario
+from ._tls_helpers import CTX, FP, connect, context, fgets, meta, ssl_options, tls_scenario
 
 __all__ = ["CAPTURE", "FINGERPRINT", "PROTOCOL"]
 
@@ -119,6 +119,30 @@ CAPTURE: list[Scenario] = [
             context({"allow_self_signed": True, "capture_peer_cert_chain": True}),
             connect(),
             ssl_options(),
+        ],
+    ),
+    tls_scenario(
+        "tls/empty-context-stays-empty",
+        peer="tls_echo",
+        doc="a TLS connect with an empty context adds nothing to it (no 'ssl' => [] appears)",
+        steps=[call("stream_context_create", [], assign="ctx"), connect(), ssl_options()],
+    ),
+    tls_scenario(
+        "tls/socket-only-context-keeps-its-options",
+        peer="tls_echo",
+        doc="a context with socket options only keeps exactly those after a TLS connect",
+        steps=[context(None, socket={"tcp_nodelay": True}), connect(), ssl_options()],
+    ),
+    tls_scenario(
+        "tls/default-context-stays-empty",
+        peer="tls_echo",
+        doc="stream_socket_enable_crypto on a stream without a context leaves the default "
+        "context empty",
+        steps=[
+            connect("tcp://127.0.0.1:{port}", ctx=False),
+            call("stream_socket_enable_crypto", FP, True, const("STREAM_CRYPTO_METHOD_TLS_CLIENT")),
+            call("stream_context_get_default", assign="dflt"),
+            ssl_options("dflt"),
         ],
     ),
 ]
