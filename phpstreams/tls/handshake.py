@@ -31,7 +31,7 @@ from ..transport.socket import READABLE, WRITABLE, ConnectInProgress, PendingSoc
 from .errors import ssl_error_messages
 from .io import TLS_OPS
 from .options import CLIENT, TLS_ANY_CLIENT, ssl_context_from_options
-from .state import TLSState
+from .state import DeferredTLS, TLSState
 from .verify import capture, verify_peer_policy
 
 __all__ = [
@@ -89,7 +89,7 @@ def setup(function: str, stream: Stream, method: int, session: Stream | None) ->
     if session is not None:
         if session.stream_type != TCP_STREAM_TYPE:
             _warn(function, "Supplied session stream must be an SSL enabled stream")
-        elif session.tls is None:
+        elif session.tls is None or isinstance(session.tls, DeferredTLS):
             _warn(function, "Supplied SSL session stream is not initialized")
         else:
             session_object = session.tls.transport.session()
@@ -109,8 +109,14 @@ def setup(function: str, stream: Stream, method: int, session: Stream | None) ->
         else:
             stream.tls = TLSState(context, tls, is_client, options)
             return True
-        if not in_progress or not stream.blocked:
-            break  # non-blocking: PHP would return 0 until connected (not mirrored)
+        if not in_progress:
+            break
+        if not stream.blocked:
+            # PHP: the SSL handle is made now and SSL_connect would block on the
+            # connect under way: enable_crypto returns 0 until it is done. The
+            # wrap waits for the connect (enable() tries it at each call).
+            stream.tls = DeferredTLS(context, is_client, options, session_object)
+            return True
         # PHP: SSL_connect's first write would block on the connect still under way,
         # and the handshake loop waits for the socket to be writable, within the
         # handshake's timeout
@@ -135,6 +141,10 @@ def _handshake_timeout(stream: Stream, is_client: bool) -> float | None:
 
 def enable(function: str, stream: Stream, url: str | None) -> int:
     """php_openssl_enable_crypto(activate): 1 done, 0 would block, -1 failed."""
+    if isinstance(stream.tls, DeferredTLS):
+        wrapped = _deferred_wrap(function, stream, stream.tls)
+        if wrapped is None:
+            return 0 if stream.tls is not None else -1
     state: TLSState = stream.tls
     if state.active:
         return -1
@@ -187,6 +197,32 @@ def enable(function: str, stream: Stream, url: str | None) -> int:
     state.active = True
     stream.ops = TLS_OPS
     return 1
+
+
+def _deferred_wrap(function: str, stream: Stream, deferred: DeferredTLS) -> TLSState | None:
+    """The TLS state of a deferred set-up, once its connect is done (``stream.tls``).
+
+    None while the connect goes on (the call returns 0); when the connect failed,
+    None with PHP's SSL_connect warnings and ``stream.tls`` None (the call fails)."""
+    plain = stream.transport
+    if plain is None:
+        return None
+    failure: list[str] = []
+    try:
+        tls = plain.start_tls(deferred.context, not deferred.is_client, deferred.session)
+    except ConnectInProgress:
+        return None
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        if isinstance(exc, PendingSocketError):
+            failure = ssl_error_messages(exc)  # "SSL: Connection refused"
+    else:
+        state = TLSState(deferred.context, tls, deferred.is_client, deferred.options)
+        stream.tls = state
+        return state
+    for text in failure:
+        _warn(function, text)
+    stream.tls = None
+    return None
 
 
 def disable(stream: Stream) -> None:

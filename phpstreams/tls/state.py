@@ -9,7 +9,7 @@ from typing import Any
 from ..transport import openssl as _openssl
 from ..transport.socket import TLSTransport
 
-__all__ = ["TLSState"]
+__all__ = ["DeferredTLS", "TLSState"]
 
 
 @dataclass
@@ -41,3 +41,19 @@ class TLSState:
                 _shutdown(self.transport.sslsock)
         finally:
             self.transport.close()
+
+
+@dataclass
+class DeferredTLS:
+    """A set-up on a non-blocking stream whose asynchronous connect was still under
+    way: PHP made its SSL handle then; the wrap (and the handshake) waits for the
+    connect -- :func:`.handshake.enable` tries it at each call, returning 0 meanwhile."""
+
+    context: ssl.SSLContext
+    is_client: bool
+    options: dict[str, Any]
+    session: ssl.SSLSession | None
+    active: bool = False  # never: no TLS is on until the wrap
+
+    def close(self) -> None:
+        """Nothing was wrapped: the stream closes its socket."""

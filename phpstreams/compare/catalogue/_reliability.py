@@ -169,6 +169,23 @@ CONNECT: list[Scenario] = [
             call("fwrite", FP, "datagram"),
         ],
     ),
+    rel_scenario(
+        "enable-crypto-nonblocking-connect-in-progress",
+        peer="blackhole",
+        tags=("connect", "tls"),
+        doc="stream_socket_enable_crypto on a non-blocking stream whose async connect is "
+        "still under way: 0 (would block), again 0; once blocking: 'already set-up', false",
+        steps=[
+            ssc("tcp://127.0.0.1:{port}", 0.3, ASYNC),
+            call("stream_set_blocking", FP, False),
+            call("stream_socket_enable_crypto", FP, True, const("STREAM_CRYPTO_METHOD_TLS_CLIENT")),
+            call("stream_socket_enable_crypto", FP, True, const("STREAM_CRYPTO_METHOD_TLS_CLIENT")),
+            call("stream_get_meta_data", FP),
+            call("stream_set_blocking", FP, True),
+            call("stream_socket_enable_crypto", FP, True, const("STREAM_CRYPTO_METHOD_TLS_CLIENT")),
+            call("fclose", FP),
+        ],
+    ),
 ]
 
 HANDSHAKE: list[Scenario] = [
