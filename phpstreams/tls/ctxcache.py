@@ -12,7 +12,8 @@ because the key holds every input of the build:
   (:data:`KEYED_OPTIONS`), absent or present, with its exact Python type (True,
   1, 1.0 and "1" are four keys); when any of them is not a plain scalar (an
   array, an object) there is no key and the build is fresh, as before;
-- the ini values openssl.cafile / openssl.capath;
+- the ini values openssl.cafile / openssl.capath, and whether OpenSSL is reached
+  through ctypes (``transport.openssl.LAYOUT``: the fallback builds differently);
 - the files PHP reads again at each connection: for the cafile, local_cert and
   local_pk a stat signature (device, inode, size, mtime, ctime) and a digest of
   their content; for a capath the directory's signature (it changes when
@@ -52,6 +53,7 @@ from typing import Any
 from ..core.diagnostics import emissions
 from ..core.ini import openssl_ca
 from ..core.values import php_truthy
+from ..transport import openssl as _openssl
 
 __all__ = ["CACHE", "KEYED_OPTIONS", "ContextCache", "ca_locations", "client_key"]
 
@@ -161,7 +163,8 @@ def client_key(method: int, options: dict[str, Any]) -> tuple[Hashable, ...] | N
         files = _files_key(options)
     except (OSError, ValueError):
         return None
-    return method, openssl_ca(), tuple(values), files
+    # the ctypes path or the stdlib fallback builds differently (tests switch it)
+    return method, _openssl.LAYOUT, openssl_ca(), tuple(values), files
 
 
 class ContextCache:
@@ -178,8 +181,10 @@ class ContextCache:
         return len(self._entries)
 
     def clear(self) -> None:
+        """Forget every context (and zero the counters)."""
         with self._lock:
             self._entries.clear()
+            self.hits = self.stored = 0
 
     def get_or_build(
         self,
