@@ -25,7 +25,8 @@ import pytest
 import trustme
 
 from phpstreams import STREAM_CLIENT_CONNECT, fclose, stream_context_create, stream_socket_client
-from phpstreams.tls import ctxcache, options as tls_options
+from phpstreams.tls import ctxcache
+from phpstreams.tls import options as tls_options
 from phpstreams.tls.ctxcache import CACHE, KEYED_OPTIONS
 
 Step = list[Any]  # ["connect", {ssl options}] | ["copy", source, target] | ["remove", path]
