@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import os
 import ssl
+import stat
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -88,10 +89,18 @@ def _signature(path: str) -> tuple[int, int, int, int, int]:
 
 def _file_key(path: str) -> tuple[Hashable, ...]:
     """A file read at every connection: its signature and its content's digest."""
-    with open(path, "rb") as handle:
-        st = os.fstat(handle.fileno())
-        digest = hashlib.sha256(handle.read()).digest()
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest
+    # O_NONBLOCK: a FIFO must neither block here nor lose bytes to this read
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"not a regular file: {path}")  # no key: built fresh
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, max(st.st_size + 1, 4096)):
+            digest.update(chunk)
+    finally:
+        os.close(fd)
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest.digest()
 
 
 def _dir_key(path: str) -> tuple[Hashable, ...]:
