@@ -46,6 +46,7 @@ __all__ = [
     "PHPWarning",
     "defer",
     "deprecated",
+    "emissions",
     "emit",
     "error_clear_last",
     "error_get_last",
@@ -116,6 +117,11 @@ _pending: contextvars.ContextVar[BaseException | None] = contextvars.ContextVar(
 # ContextVar look-up in the common case.
 pending_count = 0
 _pending_lock = threading.Lock()
+# How many diagnostics were emitted, by every thread (under its lock): a caller
+# compares two readings to know whether anything was emitted in between (the TLS
+# context cache caches only a build that emitted nothing).
+_emitted = 0
+_emitted_lock = threading.Lock()
 # The tracer's list of (type, message) for the PHP call being traced (core/trace.py);
 # None when nothing is traced.
 tap: list[tuple[int, str]] | None = None
@@ -156,7 +162,9 @@ def warning_here(text: str) -> None:
 
 def emit(error_type: int, message: str) -> None:
     """Report one PHP diagnostic: the error handler, or record and show it."""
-    global pending_count
+    global pending_count, _emitted
+    with _emitted_lock:
+        _emitted += 1
     if pending_count and _pending.get() is not None:
         handler = _handlers.get()[0]
         if handler is not None and handler[1] & error_type:
@@ -183,6 +191,12 @@ def emit(error_type: int, message: str) -> None:
     if _silenced.get() or (reporting is not None and not reporting & error_type):
         return
     warnings.warn(message, _CATEGORIES.get(error_type, PHPWarning), stacklevel=level)
+
+
+def emissions() -> int:
+    """How many diagnostics have been emitted so far (all threads): two equal
+    readings mean nothing was emitted in between, dropped or shown."""
+    return _emitted
 
 
 def defer(exc: BaseException) -> None:

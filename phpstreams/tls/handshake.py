@@ -81,7 +81,10 @@ def setup(function: str, stream: Stream, method: int, session: Stream | None) ->
     if transport is None:
         return False
     options = _ssl_options(stream)
-    context = ssl_context_from_options(function, method, options)
+    # PHP: a session copied from another stream (SSL_copy_session_id) resumes it;
+    # such a connection always gets a context of its own, as before the cache
+    reuse = session is None or session.tls is None
+    context = ssl_context_from_options(function, method, options, reuse)
     if context is None:
         return False
     is_client = bool(method & CLIENT)

@@ -7,6 +7,16 @@ verify callback (allow_self_signed, verify_depth) when peers are verified, the
 CA locations, ciphers, security level, ALPN, the local certificate and key, and
 for servers the SNI certificates. Python's hostname check is never used: PHP
 matches names itself after the handshake (:mod:`.verify`).
+
+Client contexts are cached (:mod:`.ctxcache`): PHP builds a new SSL_CTX per
+connection, and so does :func:`build_context`, but a client connection whose
+build inputs -- the method, every option read here with its exact type, the ini
+CA values, the signatures and contents of the files read -- equal an earlier
+clean build's (no diagnostic, success) gets that build's context again. An
+SSL_CTX is a template: nothing of a connection is stored on it (SNI, the verify
+result are on the SSL object; the verify callback reads only keyed options), so
+the reuse cannot be observed. Servers, builds with a non-scalar option and
+connections given a session stream always build fresh.
 """
 
 from __future__ import annotations
@@ -16,12 +26,18 @@ import ssl
 from typing import Any
 
 from ..core.diagnostics import warning
-from ..core.ini import openssl_ca
 from ..core.values import php_int, php_truthy
 from ..transport import openssl as _openssl
+from .ctxcache import CACHE, ca_locations
 from .verify import wildcard_match
 
-__all__ = ["CLIENT", "DEFAULT_CIPHERS", "TLS_ANY_CLIENT", "ssl_context_from_options"]
+__all__ = [
+    "CLIENT",
+    "DEFAULT_CIPHERS",
+    "TLS_ANY_CLIENT",
+    "build_context",
+    "ssl_context_from_options",
+]
 
 CLIENT = 1
 _MIN_PROTO, _MAX_PROTO = 8, 64  # TLS 1.0 .. TLS 1.3 (no SSLv3 in OpenSSL 3)
@@ -106,9 +122,20 @@ def _load_cafile(function: str, context: ssl.SSLContext, cafile: str) -> bool:
 
 
 def ssl_context_from_options(
+    function: str, method: int, options: dict[str, Any], reuse: bool = True
+) -> ssl.SSLContext | None:
+    """php_openssl_setup_crypto's SSL_CTX: a cached client context when one was
+    built from identical inputs (``reuse``), else :func:`build_context`."""
+    if not reuse or not method & CLIENT:
+        # PHP: a server context is always fresh (no shared session cache or tickets)
+        return build_context(function, method, options)
+    return CACHE.get_or_build(method, options, lambda: build_context(function, method, options))
+
+
+def build_context(
     function: str, method: int, options: dict[str, Any]
 ) -> ssl.SSLContext | None:
-    """php_openssl_setup_crypto: one SSLContext from PHP's ``ssl`` options, or None."""
+    """php_openssl_setup_crypto: one new SSLContext from PHP's ``ssl`` options, or None."""
     is_client = bool(method & CLIENT)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT if is_client else ssl.PROTOCOL_TLS_SERVER)
     context.check_hostname = False  # PHP matches names itself
@@ -126,12 +153,7 @@ def ssl_context_from_options(
     if "verify_peer" in options and not php_truthy(verify_peer):
         _openssl.set_verify(context, 0, None)
     else:
-        # PHP: without the options, the openssl.cafile / openssl.capath ini values
-        ini_cafile, ini_capath = openssl_ca()
-        cafile = options.get("cafile", ini_cafile or None)
-        capath = options.get("capath", ini_capath or None)
-        cafile = str(cafile) if cafile is not None else None
-        capath = str(capath) if capath is not None else None
+        cafile, capath = ca_locations(options)
         if cafile or capath:
             try:
                 context.load_verify_locations(cafile or None, capath or None)

@@ -26,6 +26,7 @@ import ipaddress
 import os
 import ssl
 import tempfile
+import threading
 import time
 from typing import Any
 
@@ -182,7 +183,31 @@ def _d2i(der: bytes) -> int | None:
     return cert
 
 
+_Names = tuple[tuple[bytes, ...], tuple[str, ...], tuple[bytes, ...]]
+# The names of the last certificates read, by DER (and reader): the peer-name
+# check of every connection to one server reads the same certificate, and
+# OpenSSL 3's d2i_X509 costs a good part of a loopback handshake. Exact: the
+# names are a function of the DER alone.
+_NAMES_CACHE_SIZE = 32
+_names_cache: dict[tuple[bytes, bool], _Names] = {}
+_names_lock = threading.Lock()
+
+
 def names_of(der: bytes) -> tuple[list[bytes], list[str], list[bytes]]:
+    """:func:`_names_of`, remembered for the last few certificates."""
+    key = (der, _lib is None)
+    names = _names_cache.get(key)
+    if names is None:
+        common_names, dns, ips = _names_of(der)
+        names = (tuple(common_names), tuple(dns), tuple(ips))
+        with _names_lock:
+            _names_cache[key] = names
+            while len(_names_cache) > _NAMES_CACHE_SIZE:
+                del _names_cache[next(iter(_names_cache))]
+    return list(names[0]), list(names[1]), list(names[2])
+
+
+def _names_of(der: bytes) -> tuple[list[bytes], list[str], list[bytes]]:
     """(subject CN values, SAN dNSNames, SAN iPAddresses) of a DER certificate.
 
     CNs are the entries' raw bytes, in order (PHP's X509_NAME_get_text_by_NID
