@@ -21,6 +21,7 @@ import socket
 import ssl
 from typing import Any
 
+from . import openssl as _openssl
 from .net import wait_fd, wait_fd_noting_signals, wait_fd_restarting
 
 __all__ = [
@@ -159,9 +160,25 @@ class SocketTransport:
             # an asynchronous connect still under way: wrap_socket() would fail
             # (and leak) the same way; the caller waits for it to finish
             raise ConnectInProgress(errno.EINPROGRESS, os.strerror(errno.EINPROGRESS))
+        try:
+            sslsock = self._wrap(context, server_side, session)
+        except ValueError:
+            if session is None:
+                raise
+            # "Session refers to a different SSLContext": the session stream's
+            # context is another one; OpenSSL takes the session all the same
+            sslsock = self._wrap(context, server_side, None)
+            _openssl.set_session(sslsock, session)
+        sslsock.settimeout(0.0)
+        return TLSTransport(sslsock, self)
+
+    def _wrap(
+        self, context: ssl.SSLContext, server_side: bool, session: ssl.SSLSession | None
+    ) -> ssl.SSLSocket:
+        sock = self.sock
         duplicate = socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(sock.fileno()))
         try:
-            sslsock = context.wrap_socket(
+            return context.wrap_socket(
                 duplicate,
                 server_side=server_side,
                 do_handshake_on_connect=False,
@@ -171,8 +188,6 @@ class SocketTransport:
         except BaseException:
             duplicate.close()
             raise
-        sslsock.settimeout(0.0)
-        return TLSTransport(sslsock, self)
 
 
 class PendingSocketError(OSError):
