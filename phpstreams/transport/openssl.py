@@ -37,8 +37,9 @@ __all__ = [
     "AVAILABLE", "DISABLED", "FRESH_OPTIONS", "FRESH_SECURITY_LEVEL", "LAYOUT", "LAYOUT_VERSIONS",
     "LIBRARY", "VerifyCallback", "check_private_key", "clear_errors", "error_code",
     "error_string", "library", "peek_alive", "peer_chain_der", "set_options",
-    "set_proto_versions", "set_security_level", "set_session", "set_sni", "set_verify", "set_verify_depth",
-    "shutdown_once", "use_certificate_chain_file", "use_private_key_file", "verify_result",
+    "set_proto_versions", "set_security_level", "set_session", "set_sni", "set_verify",
+    "set_verify_depth", "shutdown_once", "use_certificate_chain_file", "use_private_key_file",
+    "verify_result",
 ]
 # fmt: on
 
