@@ -37,7 +37,7 @@ __all__ = [
     "AVAILABLE", "DISABLED", "FRESH_OPTIONS", "FRESH_SECURITY_LEVEL", "LAYOUT", "LAYOUT_VERSIONS",
     "LIBRARY", "VerifyCallback", "check_private_key", "clear_errors", "error_code",
     "error_string", "library", "peek_alive", "peer_chain_der", "set_options",
-    "set_proto_versions", "set_security_level", "set_session", "set_sni", "set_verify",
+    "set_proto_versions", "set_security_level", "set_sni", "set_verify",
     "set_verify_depth", "shutdown_once", "use_certificate_chain_file", "use_private_key_file",
     "verify_result",
 ]
@@ -185,20 +185,6 @@ def set_verify(context: ssl.SSLContext, mode: int, callback: VerifyCallback | No
     c_verify = _VERIFY_CB(verify)  # kept as long as the context (SSL objects keep it)
     context._phpstreams_verify = c_verify  # type: ignore[attr-defined]
     lib.SSL_CTX_set_verify(ctx, mode, c_verify)
-
-
-def set_session(sslsock: ssl.SSLSocket, session: ssl.SSLSession) -> bool:
-    """SSL_set_session before the handshake: the session of a stream whose SSL_CTX
-    is another one, as PHP's SSL_copy_session_id takes it (Python refuses a session
-    of another SSLContext). Modules/_ssl.c: PySSLSession {PyObject_HEAD;
-    SSL_SESSION *session; ...}. Fallback: False (a full handshake)."""
-    lib = _layout_lib()
-    if lib is None or type(session) is not ssl.SSLSession:
-        return False
-    try:
-        return bool(lib.SSL_set_session(_ssl_pointer(sslsock), _pointer(session, 0)))
-    except ValueError:
-        return False
 
 
 def set_verify_depth(context: ssl.SSLContext, depth: int) -> None:

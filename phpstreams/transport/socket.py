@@ -21,8 +21,8 @@ import socket
 import ssl
 from typing import Any
 
-from . import openssl as _openssl
 from .net import wait_fd, wait_fd_noting_signals, wait_fd_restarting
+from .sessions import set_session
 
 __all__ = [
     "EXCEPTIONAL",
@@ -168,7 +168,7 @@ class SocketTransport:
             # "Session refers to a different SSLContext": the session stream's
             # context is another one; OpenSSL takes the session all the same
             sslsock = self._wrap(context, server_side, None)
-            _openssl.set_session(sslsock, session)
+            set_session(sslsock, session)
         sslsock.settimeout(0.0)
         return TLSTransport(sslsock, self)
 
