@@ -38,3 +38,6 @@ def configure(
 def select_plain(
     read: Any, write: Any, except_: Any, timeout_ms: int
 ) -> int | tuple[int, int] | Any: ...
+def configure_tls(
+    *, ops: object, transport: type, ssl_socket: type, ssl_object: type, ssl_error: type
+) -> None: ...

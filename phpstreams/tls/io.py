@@ -11,6 +11,7 @@ before the handshake: only its ops change (``stream.ops``).
 
 from __future__ import annotations
 
+import _ssl
 import errno
 import math
 import socket
@@ -21,8 +22,9 @@ from typing import TYPE_CHECKING
 from ..core.diagnostics import warning_here
 from ..core.errors import strerror
 from ..core.sockops import SocketFileOps
+from ..core.speedups import native
 from ..transport import openssl as _openssl
-from ..transport.socket import EXCEPTIONAL, READABLE, WRITABLE
+from ..transport.socket import EXCEPTIONAL, READABLE, WRITABLE, TLSTransport
 from .errors import report_ssl_error
 
 if TYPE_CHECKING:
@@ -48,14 +50,25 @@ class TLSOps(SocketFileOps):
 
     __slots__ = ()
 
-    def _io(self, stream: Stream, data: bytes | None, size: int) -> bytes | int | None:
-        """php_openssl_sockop_io: bytes read / count written; None on timeout."""
+    def _io(
+        self,
+        stream: Stream,
+        data: bytes | None,
+        size: int,
+        first: OSError | None = None,
+        start: float | None = None,
+    ) -> bytes | int | None:
+        """php_openssl_sockop_io: bytes read / count written; None on timeout.
+
+        ``first``: what the first SSL_read raised when the C fast path made it
+        (at ``start``, its time.monotonic()): the loop goes on from there."""
         state: TLSState = stream.tls
         tls = state.transport
         began_blocked = stream.blocked
         timeout = stream.timeout if began_blocked else None
         has_timeout = timeout is not None and timeout > 0
-        start = time.monotonic()
+        if start is None:
+            start = time.monotonic()
         while True:
             elapsed = time.monotonic() - start
             if has_timeout and timeout is not None and elapsed > timeout:
@@ -65,6 +78,9 @@ class TLSOps(SocketFileOps):
             pending = 0
             try:
                 if data is None:
+                    if first is not None:
+                        failure, first = first, None
+                        raise failure
                     received = tls.recv(size)
                     if not received:
                         stream.eof = True
@@ -121,6 +137,15 @@ class TLSOps(SocketFileOps):
         assert not isinstance(result, int)
         return result
 
+    def resume_read(
+        self, stream: Stream, failure: OSError, size: int, start: float
+    ) -> bytes | None:
+        """The rest of read() once its first SSL_read (the C fast path's, made at
+        ``start``) raised ``failure``: PHP's wait loop, warnings and result."""
+        result = self._io(stream, None, size, failure, start)
+        assert not isinstance(result, int)
+        return result
+
     def write(self, stream: Stream, data: bytes) -> tuple[int, int]:
         """PHP's SSL_write has SSL_MODE_ENABLE_PARTIAL_WRITE: each call writes one
         record and says so; Python's has not, so one record's worth is handed to
@@ -149,3 +174,12 @@ class TLSOps(SocketFileOps):
 
 
 TLS_OPS = TLSOps()
+
+if native is not None:  # the C fast path reads through these exact classes, the rest is Python's
+    native.configure_tls(
+        ops=TLS_OPS,
+        transport=TLSTransport,
+        ssl_socket=ssl.SSLSocket,
+        ssl_object=_ssl._SSLSocket,
+        ssl_error=ssl.SSLError,
+    )
