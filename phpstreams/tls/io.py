@@ -180,6 +180,6 @@ if native is not None:  # the C fast path reads through these exact classes, the
         ops=TLS_OPS,
         transport=TLSTransport,
         ssl_socket=ssl.SSLSocket,
-        ssl_object=_ssl._SSLSocket,
+        ssl_object=_ssl._SSLSocket,  # type: ignore[attr-defined]  # (typeshed omits it)
         ssl_error=ssl.SSLError,
     )
