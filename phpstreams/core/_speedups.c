@@ -498,6 +498,11 @@ static PyTypeObject RBType = {
     .tp_getset = rb_getset,
 };
 
+enum { K_FGETS, K_FREAD, K_FWRITE, K_FPUTS, K_GET_LINE, K_FGETC, K_FEOF, K_GET_CONTENTS,
+       K_COUNT };
+static const char *kind_names[K_COUNT] = {"fgets", "fread", "fwrite", "fputs", "stream_get_line",
+                                          "fgetc", "feof", "stream_get_contents"};
+
 /* ------------------------------------------------------------------------ */
 /* configuration: the Python classes and slots the fast entries read         */
 
@@ -510,7 +515,15 @@ static Py_ssize_t o_res_stream, o_ops, o_rfilt, o_wfilt, o_transport, o_eof, o_b
 static int wait_in_c; /* Python's own wait sees a signal (libc poll via ctypes): so may C's */
 /* the TLS read path (configure_tls) */
 static int tls_configured;
-static PyObject *TlsOps, *TlsRead, *TlsResume, *SSLErrorT, *SSLRead;
+static PyObject *TlsOps, *TlsRead, *TlsResume, *SSLErrorT, *SSLRead, *TlsFinish;
+static PyObject *TlsResumeFor[K_COUNT]; /* by fast entry kind: resume_read named after it */
+/* The fast call under way in this thread (nested calls, from an error handler,
+ * stack): which function it is, and whether it resumed in Python. */
+typedef struct {
+    int kind;
+    int resumed;
+} CallState;
+static _Thread_local CallState *current_call;
 static PyTypeObject *TlsTransportT, *SSLSocketT, *SSLObjT;
 static Py_ssize_t o_tls, o_sslsock;
 static PyObject *str_transport, *str_sslobj, *str_suppress;
@@ -605,12 +618,23 @@ sp_configure(PyObject *module, PyObject *args, PyObject *kwds)
 static PyObject *
 sp_configure_tls(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    static char *names[] = {"ops", "transport", "ssl_socket", "ssl_object", "ssl_error", NULL};
-    PyObject *ops, *transport, *sslsock, *sslobj, *sslerror;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!O!O!:configure_tls", names, &ops,
+    static char *names[] = {"ops",       "transport", "ssl_socket", "ssl_object",
+                            "ssl_error", "resumes",   "finish",     NULL};
+    PyObject *ops, *transport, *sslsock, *sslobj, *sslerror, *resumes, *finish;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!O!O!O!O:configure_tls", names, &ops,
                                      &PyType_Type, &transport, &PyType_Type, &sslsock,
-                                     &PyType_Type, &sslobj, &PyType_Type, &sslerror))
+                                     &PyType_Type, &sslobj, &PyType_Type, &sslerror,
+                                     &PyDict_Type, &resumes, &finish))
         return NULL;
+    PyObject *by_kind[K_COUNT] = {NULL};
+    for (int i = 0; i < K_COUNT; i++) {
+        PyObject *f = PyDict_GetItemString(resumes, kind_names[i]); /* borrowed */
+        if (f != NULL && !PyCallable_Check(f)) {
+            PyErr_Format(PyExc_TypeError, "resumes[%s] is not callable", kind_names[i]);
+            return NULL;
+        }
+        by_kind[i] = f;
+    }
     if (!configured) {
         PyErr_SetString(PyExc_RuntimeError, "configure_tls() before configure()");
         return NULL;
@@ -650,6 +674,12 @@ sp_configure_tls(PyObject *module, PyObject *args, PyObject *kwds)
     Py_XSETREF(SSLSocketT, (PyTypeObject *)sslsock);
     Py_XSETREF(SSLObjT, (PyTypeObject *)sslobj);
     Py_XSETREF(SSLErrorT, sslerror);
+    Py_INCREF(finish);
+    Py_XSETREF(TlsFinish, finish);
+    for (int i = 0; i < K_COUNT; i++) {
+        Py_XINCREF(by_kind[i]);
+        Py_XSETREF(TlsResumeFor[i], by_kind[i]);
+    }
     tls_configured = 1;
     Py_RETURN_NONE;
 }
@@ -975,7 +1005,13 @@ tls_read(PyObject *s, Py_ssize_t size)
         return Py_NewRef(empty_bytes);
     }
     double start = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-    r = PyObject_CallFunction(TlsResume, "OOnd", s, value, size, start);
+    PyObject *resume = TlsResume;
+    if (current_call != NULL) {
+        current_call->resumed = 1;
+        if (TlsResumeFor[current_call->kind] != NULL)
+            resume = TlsResumeFor[current_call->kind];
+    }
+    r = PyObject_CallFunction(resume, "OOnd", s, value, size, start);
     Py_DECREF(value);
     return r;
 }
@@ -1200,10 +1236,6 @@ exact_data(PyObject *o, const char **p, Py_ssize_t *len)
     return 0;
 }
 
-enum { K_FGETS, K_FREAD, K_FWRITE, K_FPUTS, K_GET_LINE, K_FGETC, K_FEOF, K_GET_CONTENTS,
-       K_COUNT };
-static const char *kind_names[K_COUNT] = {"fgets", "fread", "fwrite", "fputs", "stream_get_line",
-                                          "fgetc", "feof", "stream_get_contents"};
 
 typedef struct {
     PyObject_HEAD
@@ -1440,7 +1472,18 @@ fe_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwna
     FE *fe = (FE *)op;
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (configured && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)) {
+        CallState call = {fe->kind, 0}, *outer = current_call;
+        current_call = &call;
         PyObject *r = fe_run(fe, args, nargs);
+        current_call = outer;
+        if (call.resumed && r != NULL && r != FALLBACK) {
+            /* php_function's wrapper ends the call so: raise_pending */
+            PyObject *done = PyObject_CallNoArgs(TlsFinish);
+            if (done == NULL)
+                Py_CLEAR(r);
+            else
+                Py_DECREF(done);
+        }
         if (r != FALLBACK)
             return r;
     }

@@ -39,5 +39,12 @@ def select_plain(
     read: Any, write: Any, except_: Any, timeout_ms: int
 ) -> int | tuple[int, int] | Any: ...
 def configure_tls(
-    *, ops: object, transport: type, ssl_socket: type, ssl_object: type, ssl_error: type
+    *,
+    ops: object,
+    transport: type,
+    ssl_socket: type,
+    ssl_object: type,
+    ssl_error: type,
+    resumes: dict[str, Callable[..., Any]],
+    finish: Callable[[], None],
 ) -> None: ...

@@ -17,8 +17,10 @@ import math
 import socket
 import ssl
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from ..core import diagnostics
 from ..core.diagnostics import warning_here
 from ..core.errors import strerror
 from ..core.sockops import SocketFileOps
@@ -175,6 +177,27 @@ class TLSOps(SocketFileOps):
 
 TLS_OPS = TLSOps()
 
+def _resumes() -> dict[str, Callable[..., bytes | None]]:
+    """TLS_OPS.resume_read under the name of each PHP function the C fast path
+    reads for: the warnings it gives then name that function, as they do on the
+    Python path (diagnostics.active_function: the outermost library frame)."""
+    entries = {}
+    for name in ("fgets", "fread", "fgetc", "stream_get_line", "stream_get_contents"):
+        space: dict[str, Any] = {"TLS_OPS": TLS_OPS}
+        source = f"def {name}(s, failure, size, start):\n"
+        source += "    return TLS_OPS.resume_read(s, failure, size, start)\n"
+        exec(compile(source, __file__, "exec"), space)
+        entries[name] = space[name]
+    return entries
+
+
+def _finish_call() -> None:
+    """The end of a fast call that resumed in Python, as php_function's wrapper
+    ends every call: what an error handler threw meanwhile is raised now."""
+    if diagnostics.pending_count:
+        diagnostics.raise_pending()
+
+
 if native is not None:  # the C fast path reads through these exact classes, the rest is Python's
     native.configure_tls(
         ops=TLS_OPS,
@@ -182,4 +205,6 @@ if native is not None:  # the C fast path reads through these exact classes, the
         ssl_socket=ssl.SSLSocket,
         ssl_object=_ssl._SSLSocket,  # type: ignore[attr-defined]  # (typeshed omits it)
         ssl_error=ssl.SSLError,
+        resumes=_resumes(),
+        finish=_finish_call,
     )
