@@ -912,6 +912,24 @@ plain_read(PyObject *s, Py_ssize_t size)
  * goes, with the time the loop started, to TLSOps.resume_read, which goes on
  * from exactly there (no second SSL_read): PHP's waits, warnings, result.
  * Any other exception propagates, as it does out of _io. */
+/* The read in Python: TLSOps.read (failure NULL), or TLSOps.resume_read after
+ * the first SSL_read raised ``failure`` at ``start``; through the callable named
+ * after the fast entry's PHP function (its warnings name it) */
+static PyObject *
+tls_python(PyObject *s, Py_ssize_t size, PyObject *failure, double start)
+{
+    PyObject *f = NULL;
+    if (current_call != NULL) {
+        current_call->resumed = 1;
+        f = TlsResumeFor[current_call->kind];
+    }
+    if (f != NULL)
+        return failure == NULL ? PyObject_CallFunction(f, "On", s, size)
+                               : PyObject_CallFunction(f, "OnOd", s, size, failure, start);
+    return failure == NULL ? PyObject_CallFunction(TlsRead, "On", s, size)
+                           : PyObject_CallFunction(TlsResume, "OOnd", s, failure, size, start);
+}
+
 static PyObject *
 tls_read(PyObject *s, Py_ssize_t size)
 {
@@ -919,7 +937,7 @@ tls_read(PyObject *s, Py_ssize_t size)
     PyObject *t = state == NULL || state == Py_None ? NULL : PyObject_GetAttr(state, str_transport);
     if (t == NULL) {
         PyErr_Clear();
-        return PyObject_CallFunction(TlsRead, "On", s, size);
+        return tls_python(s, size, NULL, 0);
     }
     PyObject *sock = Py_TYPE(t) == TlsTransportT ? SLOT(t, o_sslsock) : NULL;
     PyObject *obj = NULL;
@@ -932,7 +950,7 @@ tls_read(PyObject *s, Py_ssize_t size)
     }
     if (obj == NULL) {
         Py_DECREF(t);
-        return PyObject_CallFunction(TlsRead, "On", s, size);
+        return tls_python(s, size, NULL, 0);
     }
     Py_INCREF(sock);
     Py_DECREF(t);
@@ -1005,13 +1023,7 @@ tls_read(PyObject *s, Py_ssize_t size)
         return Py_NewRef(empty_bytes);
     }
     double start = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-    PyObject *resume = TlsResume;
-    if (current_call != NULL) {
-        current_call->resumed = 1;
-        if (TlsResumeFor[current_call->kind] != NULL)
-            resume = TlsResumeFor[current_call->kind];
-    }
-    r = PyObject_CallFunction(resume, "OOnd", s, value, size, start);
+    r = tls_python(s, size, value, start);
     Py_DECREF(value);
     return r;
 }

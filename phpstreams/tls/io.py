@@ -178,14 +178,19 @@ class TLSOps(SocketFileOps):
 TLS_OPS = TLSOps()
 
 def _resumes() -> dict[str, Callable[..., bytes | None]]:
-    """TLS_OPS.resume_read under the name of each PHP function the C fast path
-    reads for: the warnings it gives then name that function, as they do on the
+    """The reads the C fast path hands to Python -- TLS_OPS.read(s, size), or
+    TLS_OPS.resume_read after a failed first SSL_read -- under the name of each
+    PHP function it reads for: their warnings then name that function, as on the
     Python path (diagnostics.active_function: the outermost library frame)."""
     entries = {}
     for name in ("fgets", "fread", "fgetc", "stream_get_line", "stream_get_contents"):
         space: dict[str, Any] = {"TLS_OPS": TLS_OPS}
-        source = f"def {name}(s, failure, size, start):\n"
-        source += "    return TLS_OPS.resume_read(s, failure, size, start)\n"
+        source = (
+            f"def {name}(s, size, failure=None, start=0.0):\n"
+            "    if failure is None:\n"
+            "        return TLS_OPS.read(s, size)\n"
+            "    return TLS_OPS.resume_read(s, failure, size, start)\n"
+        )
         exec(compile(source, __file__, "exec"), space)
         entries[name] = space[name]
     return entries

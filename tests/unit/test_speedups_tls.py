@@ -89,6 +89,8 @@ class Peer:
             self.listener.settimeout(10)
             conn, _ = self.listener.accept()
             conn.settimeout(10)
+            # no Nagle: the rest of a cut record goes out at once, not after an ACK
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.conn = conn
             while True:
                 try:
@@ -193,8 +195,10 @@ def run(
     try:
         if chunk != 8192:
             stream_set_chunk_size(fp, chunk)
-        stream_set_blocking(fp, blocking)
-        if blocking:
+        if not blocking:
+            stream_set_blocking(fp, False)
+        else:  # (blocking already; stream_set_blocking(fp, true) would clear the O_NONBLOCK
+            # the TLS socket shares with it: see the report of the tlsread branch)
             stream_set_timeout(fp, 0, 30_000)  # a read that finds nothing times out
         ended = False
         for name, *args in calls:
@@ -289,25 +293,32 @@ def test_the_c_path_reads_tls_and_hands_over_failures(
         resumed.append(type(failure))
         return original(self, stream, failure, size, start)
 
-    def no_recv(self: TLSTransport, size: int) -> bytes:
-        raise AssertionError("the C path called TLSTransport.recv")
+    recvs: list[int] = []
+    python_recv = TLSTransport.recv
+
+    def recv(self: TLSTransport, size: int) -> bytes:
+        recvs.append(size)
+        return python_recv(self, size)
 
     fp, peer = connect(certs, ssl.TLSVersion.TLSv1_3)
     try:
         monkeypatch.setattr(TLSOps, "resume_read", resume)
-        monkeypatch.setattr(TLSTransport, "recv", no_recv)
+        monkeypatch.setattr(TLSTransport, "recv", recv)
         peer.act("send", b"hello\n")
         assert fgets(fp) == b"hello\n"
+        assert recvs == [] and resumed == []  # read in C
         stream_set_timeout(fp, 0, 50_000)
         peer.act("send_cut", b"world\n", 10)
         assert fgets(fp) is False
         assert stream_get_meta_data(fp)["timed_out"] is True
-        assert resumed == [ssl.SSLWantReadError]
+        assert resumed == [ssl.SSLWantReadError]  # then Python's wait and SSL_reads
+        del recvs[:], resumed[:]
         peer.act("rest")
         assert fgets(fp) == b"world\n"
         peer.act("close_notify")
         assert fread(fp, 10) == b""
         assert feof(fp) is True
+        assert recvs == [] and resumed == []  # read in C, close_notify included
     finally:
         fclose(fp)
         peer.close()
