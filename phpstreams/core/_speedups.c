@@ -31,6 +31,26 @@
  *    apply PHP's rules and return what PlainOps.read / the fwrite body would
  *    have returned.
  *
+ *    The reads (not the writes, nor select) also take a TLS stream -- ops
+ *    TLS_OPS (tls/io.py), no read filter: its fills are tls_read, the first
+ *    SSL_read of TLSOps._io made here: the C read method of the _ssl._SSLSocket
+ *    behind the stream's SSLSocket (stream.tls.transport.sslsock._sslobj, the
+ *    exact classes configure_tls gave, looked up afresh each time: an unwrapped
+ *    or closed SSLSocket has no _sslobj, and TLSOps.read does the read), which
+ *    is what TLSTransport.recv -> SSLSocket.recv -> read end in. Bytes feed the
+ *    buffer exactly as a Python fill does (b"" sets eof, timed_out untouched, as
+ *    in _io). Any OSError (SSLWantReadError, WantWrite, ZeroReturn, EOF, a reset)
+ *    goes, with the time.monotonic() taken before the SSL_read, to
+ *    TLSOps.resume_read, which runs _io from exactly that point: the failure is
+ *    raised inside its loop as if its own recv had raised it, so there is no
+ *    second SSL_read and the timeout counts from the same start; PHP's poll
+ *    wait, its retries, warnings and result are all the Python code's. Those
+ *    Python reads are called through one wrapper per PHP function (tls/io.py
+ *    _resumes: named fgets, fread...) so that their warnings name the function,
+ *    and a call that went to Python ends as php_function's wrapper ends every
+ *    call (finish: raise_pending). current_call (thread-local, nested calls
+ *    stack) says which function a fill is for.
+ *
  * 3. select_plain: core/selecting.py's stream_select for arrays of plain socket
  *    streams (see its comment); every other case it hands back untouched.
  *
