@@ -341,3 +341,37 @@ def test_an_unwrapped_socket_goes_to_python(certs: Certs) -> None:
             fclose(fp)
             peer.close()
     assert results[0] == results[1]
+
+
+class Thrown(Exception):
+    pass
+
+
+def test_a_throwing_error_handler_ends_the_call_as_in_python(certs: Certs) -> None:
+    """A warning of the resumed read (a reset) goes to a handler that throws: the
+    exception comes when the PHP function returns, after the read's work is done
+    (stream_get_contents has read what came before the reset)."""
+    results = []
+    for function in (phpstreams.stream_get_contents, phpstreams.stream_get_contents.python):
+        fp, peer = connect(certs, ssl.TLSVersion.TLSv1_3)
+        seen: list[str] = []
+
+        def handler(errno: int, errstr: str, seen: list[str] = seen) -> bool:
+            seen.append(errstr)
+            raise Thrown(errstr)
+
+        try:
+            peer.act("send", b"abc" * 5000)
+            peer.act("reset")
+            phpstreams.set_error_handler(handler)
+            try:
+                with pytest.raises(Thrown) as raised:
+                    function(fp)
+            finally:
+                phpstreams.restore_error_handler()
+            results.append((str(raised.value), seen, stream_state(fp)))
+        finally:
+            fclose(fp)
+            peer.close()
+    assert results[0] == results[1]
+    assert results[0][1] == ["stream_get_contents(): SSL: Connection reset by peer"]
