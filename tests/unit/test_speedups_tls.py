@@ -347,6 +347,14 @@ class Thrown(Exception):
     pass
 
 
+def _throwing(seen: list[str]) -> Callable[[int, str], bool]:
+    def handler(errno: int, errstr: str) -> bool:
+        seen.append(errstr)
+        raise Thrown(errstr)
+
+    return handler
+
+
 def test_a_throwing_error_handler_ends_the_call_as_in_python(certs: Certs) -> None:
     """A warning of the resumed read (a reset) goes to a handler that throws: the
     exception comes when the PHP function returns, after the read's work is done
@@ -355,10 +363,7 @@ def test_a_throwing_error_handler_ends_the_call_as_in_python(certs: Certs) -> No
     for function in (phpstreams.stream_get_contents, phpstreams.stream_get_contents.python):
         fp, peer = connect(certs, ssl.TLSVersion.TLSv1_3)
         seen: list[str] = []
-
-        def handler(errno: int, errstr: str, seen: list[str] = seen) -> bool:
-            seen.append(errstr)
-            raise Thrown(errstr)
+        handler = _throwing(seen)
 
         try:
             peer.act("send", b"abc" * 5000)
