@@ -1504,6 +1504,19 @@ fe_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwna
     FE *fe = (FE *)op;
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (configured && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)) {
+        /* a TLS stream's read may go on in Python: it says so in current_call
+         * (thread-local storage is not free in a shared library: plain streams
+         * never touch it) */
+        PyObject *st = nargs >= 1 && Py_TYPE(args[0]) == ResourceT
+                           ? SLOT(args[0], o_res_stream) : NULL;
+        if (st == NULL || Py_TYPE(st) != StreamT || SLOT(st, o_ops) != TlsOps || TlsOps == NULL)
+            st = NULL;
+        if (st == NULL) {
+            PyObject *r = fe_run(fe, args, nargs);
+            if (r != FALLBACK)
+                return r;
+            return PyObject_Vectorcall(fe->fallback, args, nargsf, kwnames);
+        }
         CallState call = {fe->kind, 0}, *outer = current_call;
         current_call = &call;
         PyObject *r = fe_run(fe, args, nargs);
