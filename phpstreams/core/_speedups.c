@@ -729,7 +729,7 @@ set_slot(PyObject *obj, Py_ssize_t off, PyObject *value)
 }
 
 /* The live plain stream behind a resource (borrowed), or NULL: not our case. */
-static PyObject *
+static inline PyObject *
 plain_stream(PyObject *res, Py_ssize_t filters)
 {
     if (Py_TYPE(res) != ResourceT)
@@ -751,7 +751,7 @@ plain_stream(PyObject *res, Py_ssize_t filters)
 /* The live stream behind a resource that a read may handle (borrowed), or NULL:
  * a plain one (plain_stream), or a TLS one (ops TLS_OPS: its reads never look
  * at stream.transport, only at stream.tls; tls_read checks what it uses). */
-static PyObject *
+static inline PyObject *
 read_stream(PyObject *res)
 {
     if (Py_TYPE(res) != ResourceT)
@@ -1498,6 +1498,25 @@ fe_run(FE *fe, PyObject *const *args, Py_ssize_t nargs)
     return FALLBACK;
 }
 
+/* fe_run for a call on a TLS stream: its state in current_call, and the end
+ * php_function's wrapper gives a call (raise_pending) when a read went on in Python */
+static PyObject *
+fe_run_tls(FE *fe, PyObject *const *args, Py_ssize_t nargs)
+{
+    CallState call = {fe->kind, 0}, *outer = current_call;
+    current_call = &call;
+    PyObject *r = fe_run(fe, args, nargs);
+    current_call = outer;
+    if (call.resumed && r != NULL && r != FALLBACK) {
+        PyObject *done = PyObject_CallNoArgs(TlsFinish);
+        if (done == NULL)
+            Py_CLEAR(r);
+        else
+            Py_DECREF(done);
+    }
+    return r;
+}
+
 static PyObject *
 fe_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -1509,26 +1528,9 @@ fe_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwna
          * never touch it) */
         PyObject *st = nargs >= 1 && Py_TYPE(args[0]) == ResourceT
                            ? SLOT(args[0], o_res_stream) : NULL;
-        if (st == NULL || Py_TYPE(st) != StreamT || SLOT(st, o_ops) != TlsOps || TlsOps == NULL)
-            st = NULL;
-        if (st == NULL) {
-            PyObject *r = fe_run(fe, args, nargs);
-            if (r != FALLBACK)
-                return r;
-            return PyObject_Vectorcall(fe->fallback, args, nargsf, kwnames);
-        }
-        CallState call = {fe->kind, 0}, *outer = current_call;
-        current_call = &call;
-        PyObject *r = fe_run(fe, args, nargs);
-        current_call = outer;
-        if (call.resumed && r != NULL && r != FALLBACK) {
-            /* php_function's wrapper ends the call so: raise_pending */
-            PyObject *done = PyObject_CallNoArgs(TlsFinish);
-            if (done == NULL)
-                Py_CLEAR(r);
-            else
-                Py_DECREF(done);
-        }
+        int tls = st != NULL && TlsOps != NULL && Py_TYPE(st) == StreamT &&
+                  SLOT(st, o_ops) == TlsOps;
+        PyObject *r = tls ? fe_run_tls(fe, args, nargs) : fe_run(fe, args, nargs);
         if (r != FALLBACK)
             return r;
     }
