@@ -31,6 +31,26 @@
  *    apply PHP's rules and return what PlainOps.read / the fwrite body would
  *    have returned.
  *
+ *    The reads (not the writes, nor select) also take a TLS stream -- ops
+ *    TLS_OPS (tls/io.py), no read filter: its fills are tls_read, the first
+ *    SSL_read of TLSOps._io made here: the C read method of the _ssl._SSLSocket
+ *    behind the stream's SSLSocket (stream.tls.transport.sslsock._sslobj, the
+ *    exact classes configure_tls gave, looked up afresh each time: an unwrapped
+ *    or closed SSLSocket has no _sslobj, and TLSOps.read does the read), which
+ *    is what TLSTransport.recv -> SSLSocket.recv -> read end in. Bytes feed the
+ *    buffer exactly as a Python fill does (b"" sets eof, timed_out untouched, as
+ *    in _io). Any OSError (SSLWantReadError, WantWrite, ZeroReturn, EOF, a reset)
+ *    goes, with the time.monotonic() taken before the SSL_read, to
+ *    TLSOps.resume_read, which runs _io from exactly that point: the failure is
+ *    raised inside its loop as if its own recv had raised it, so there is no
+ *    second SSL_read and the timeout counts from the same start; PHP's poll
+ *    wait, its retries, warnings and result are all the Python code's. Those
+ *    Python reads are called through one wrapper per PHP function (tls/io.py
+ *    _resumes: named fgets, fread...) so that their warnings name the function,
+ *    and a call that went to Python ends as php_function's wrapper ends every
+ *    call (finish: raise_pending). current_call (thread-local, nested calls
+ *    stack) says which function a fill is for.
+ *
  * 3. select_plain: core/selecting.py's stream_select for arrays of plain socket
  *    streams (see its comment); every other case it hands back untouched.
  *
@@ -505,6 +525,11 @@ static PyTypeObject RBType = {
     .tp_getset = rb_getset,
 };
 
+enum { K_FGETS, K_FREAD, K_FWRITE, K_FPUTS, K_GET_LINE, K_FGETC, K_FEOF, K_GET_CONTENTS,
+       K_COUNT };
+static const char *kind_names[K_COUNT] = {"fgets", "fread", "fwrite", "fputs", "stream_get_line",
+                                          "fgetc", "feof", "stream_get_contents"};
+
 /* ------------------------------------------------------------------------ */
 /* configuration: the Python classes and slots the fast entries read         */
 
@@ -515,6 +540,20 @@ static Py_ssize_t chunk_default = 8192;
 static Py_ssize_t o_res_stream, o_ops, o_rfilt, o_wfilt, o_transport, o_eof, o_blocked,
     o_timed_out, o_chunk, o_nobuf, o_poll_first, o_written, o_fd, o_timeout;
 static int wait_in_c; /* Python's own wait sees a signal (libc poll via ctypes): so may C's */
+/* the TLS read path (configure_tls) */
+static int tls_configured;
+static PyObject *TlsOps, *TlsRead, *TlsResume, *SSLErrorT, *SSLRead, *TlsFinish;
+static PyObject *TlsResumeFor[K_COUNT]; /* by fast entry kind: resume_read named after it */
+/* The fast call under way in this thread (nested calls, from an error handler,
+ * stack): which function it is, and whether it resumed in Python. */
+typedef struct {
+    int kind;
+    int resumed;
+} CallState;
+static _Thread_local CallState *current_call;
+static PyTypeObject *TlsTransportT, *SSLSocketT, *SSLObjT;
+static Py_ssize_t o_tls, o_sslsock;
+static PyObject *str_transport, *str_sslobj, *str_suppress;
 
 static int
 as_int(PyObject *o)
@@ -603,6 +642,75 @@ sp_configure(PyObject *module, PyObject *args, PyObject *kwds)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+sp_configure_tls(PyObject *module, PyObject *args, PyObject *kwds)
+{
+    static char *names[] = {"ops",       "transport", "ssl_socket", "ssl_object",
+                            "ssl_error", "resumes",   "finish",     NULL};
+    PyObject *ops, *transport, *sslsock, *sslobj, *sslerror, *resumes, *finish;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!O!O!O!O:configure_tls", names, &ops,
+                                     &PyType_Type, &transport, &PyType_Type, &sslsock,
+                                     &PyType_Type, &sslobj, &PyType_Type, &sslerror,
+                                     &PyDict_Type, &resumes, &finish))
+        return NULL;
+    PyObject *by_kind[K_COUNT] = {NULL};
+    for (int i = 0; i < K_COUNT; i++) {
+        PyObject *f = PyDict_GetItemString(resumes, kind_names[i]); /* borrowed */
+        if (f != NULL && !PyCallable_Check(f)) {
+            PyErr_Format(PyExc_TypeError, "resumes[%s] is not callable", kind_names[i]);
+            return NULL;
+        }
+        by_kind[i] = f;
+    }
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "configure_tls() before configure()");
+        return NULL;
+    }
+    if (slot_offset(StreamT, "tls", &o_tls) < 0 ||
+        slot_offset((PyTypeObject *)transport, "sslsock", &o_sslsock) < 0)
+        return NULL;
+    PyObject *read = PyObject_GetAttrString(ops, "read");
+    PyObject *resume = read ? PyObject_GetAttrString(ops, "resume_read") : NULL;
+    PyObject *sslread = resume ? PyObject_GetAttrString(sslobj, "read") : NULL;
+    if (sslread == NULL) {
+        Py_XDECREF(read);
+        Py_XDECREF(resume);
+        return NULL;
+    }
+    if (str_transport == NULL) {
+        str_transport = PyUnicode_InternFromString("transport");
+        str_sslobj = PyUnicode_InternFromString("_sslobj");
+        str_suppress = PyUnicode_InternFromString("suppress_ragged_eofs");
+        if (str_transport == NULL || str_sslobj == NULL || str_suppress == NULL) {
+            Py_DECREF(read);
+            Py_DECREF(resume);
+            Py_DECREF(sslread);
+            return NULL;
+        }
+    }
+    Py_INCREF(ops);
+    Py_INCREF(transport);
+    Py_INCREF(sslsock);
+    Py_INCREF(sslobj);
+    Py_INCREF(sslerror);
+    Py_XSETREF(TlsOps, ops);
+    Py_XSETREF(TlsRead, read);
+    Py_XSETREF(TlsResume, resume);
+    Py_XSETREF(SSLRead, sslread);
+    Py_XSETREF(TlsTransportT, (PyTypeObject *)transport);
+    Py_XSETREF(SSLSocketT, (PyTypeObject *)sslsock);
+    Py_XSETREF(SSLObjT, (PyTypeObject *)sslobj);
+    Py_XSETREF(SSLErrorT, sslerror);
+    Py_INCREF(finish);
+    Py_XSETREF(TlsFinish, finish);
+    for (int i = 0; i < K_COUNT; i++) {
+        Py_XINCREF(by_kind[i]);
+        Py_XSETREF(TlsResumeFor[i], by_kind[i]);
+    }
+    tls_configured = 1;
+    Py_RETURN_NONE;
+}
+
 /* ------------------------------------------------------------------------ */
 /* the stream operations, mirrored from core/stream.py and core/sockops.py  */
 
@@ -628,7 +736,7 @@ set_slot(PyObject *obj, Py_ssize_t off, PyObject *value)
 }
 
 /* The live plain stream behind a resource (borrowed), or NULL: not our case. */
-static PyObject *
+static inline PyObject *
 plain_stream(PyObject *res, Py_ssize_t filters)
 {
     if (Py_TYPE(res) != ResourceT)
@@ -643,6 +751,25 @@ plain_stream(PyObject *res, Py_ssize_t filters)
     if (SLOT(s, o_eof) == NULL || SLOT(s, o_blocked) == NULL || SLOT(s, o_timed_out) == NULL ||
         SLOT(s, o_chunk) == NULL || SLOT(s, o_nobuf) == NULL || SLOT(s, o_poll_first) == NULL ||
         SLOT(s, o_written) == NULL || SLOT(t, o_fd) == NULL)
+        return NULL;
+    return s;
+}
+
+/* The live stream behind a resource that a read may handle (borrowed), or NULL:
+ * a plain one (plain_stream), or a TLS one (ops TLS_OPS: its reads never look
+ * at stream.transport, only at stream.tls; tls_read checks what it uses). */
+static inline PyObject *
+read_stream(PyObject *res)
+{
+    if (Py_TYPE(res) != ResourceT)
+        return NULL;
+    PyObject *s = SLOT(res, o_res_stream);
+    if (s == NULL || Py_TYPE(s) != StreamT || SLOT(s, o_rfilt) != Py_None)
+        return NULL;
+    if (SLOT(s, o_ops) != TlsOps || !tls_configured)
+        return plain_stream(res, o_rfilt);
+    if (SLOT(s, o_eof) == NULL || SLOT(s, o_blocked) == NULL || SLOT(s, o_timed_out) == NULL ||
+        SLOT(s, o_chunk) == NULL || SLOT(s, o_nobuf) == NULL || SLOT(s, o_tls) == NULL)
         return NULL;
     return s;
 }
@@ -803,6 +930,131 @@ plain_read(PyObject *s, Py_ssize_t size)
     return data;
 }
 
+/* TLSOps.read (tls/io.py), its common case: the first SSL_read of _io's loop,
+ * made by the C read method of the _ssl._SSLSocket behind the stream's
+ * SSLSocket -- what TLSTransport.recv -> SSLSocket.recv -> SSLSocket.read end
+ * in, fetched afresh on every call (the socket may be unwrapped or closed at
+ * any time: then its _sslobj is None, and the Python method does the read).
+ * Bytes: b"" sets eof, as _io does. An OSError (SSLWantReadError... included)
+ * goes, with the time the loop started, to TLSOps.resume_read, which goes on
+ * from exactly there (no second SSL_read): PHP's waits, warnings, result.
+ * Any other exception propagates, as it does out of _io. */
+/* The read in Python: TLSOps.read (failure NULL), or TLSOps.resume_read after
+ * the first SSL_read raised ``failure`` at ``start``; through the callable named
+ * after the fast entry's PHP function (its warnings name it) */
+static PyObject *
+tls_python(PyObject *s, Py_ssize_t size, PyObject *failure, double start)
+{
+    PyObject *f = NULL;
+    if (current_call != NULL) {
+        current_call->resumed = 1;
+        f = TlsResumeFor[current_call->kind];
+    }
+    if (f != NULL)
+        return failure == NULL ? PyObject_CallFunction(f, "On", s, size)
+                               : PyObject_CallFunction(f, "OnOd", s, size, failure, start);
+    return failure == NULL ? PyObject_CallFunction(TlsRead, "On", s, size)
+                           : PyObject_CallFunction(TlsResume, "OOnd", s, failure, size, start);
+}
+
+static PyObject *
+tls_read(PyObject *s, Py_ssize_t size)
+{
+    PyObject *state = SLOT(s, o_tls);
+    PyObject *t = state == NULL || state == Py_None ? NULL : PyObject_GetAttr(state, str_transport);
+    if (t == NULL) {
+        PyErr_Clear();
+        return tls_python(s, size, NULL, 0);
+    }
+    PyObject *sock = Py_TYPE(t) == TlsTransportT ? SLOT(t, o_sslsock) : NULL;
+    PyObject *obj = NULL;
+    if (sock != NULL && Py_TYPE(sock) == SSLSocketT) {
+        obj = PyObject_GetAttr(sock, str_sslobj);
+        if (obj == NULL)
+            PyErr_Clear();
+        else if (Py_TYPE(obj) != SSLObjT)
+            Py_CLEAR(obj);
+    }
+    if (obj == NULL) {
+        Py_DECREF(t);
+        return tls_python(s, size, NULL, 0);
+    }
+    Py_INCREF(sock);
+    Py_DECREF(t);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* time.monotonic(): _io's start */
+    PyObject *n = PyLong_FromSsize_t(size), *r = NULL;
+    if (n != NULL) {
+        PyObject *argv[2] = {obj, n};
+        r = PyObject_Vectorcall(SSLRead, argv, 2, NULL);
+        Py_DECREF(n);
+    }
+    Py_DECREF(obj);
+    if (r != NULL) {
+        Py_DECREF(sock);
+        if (!PyBytes_CheckExact(r)) {
+            Py_DECREF(r);
+            PyErr_SetString(PyExc_TypeError, "SSL read returned no bytes");
+            return NULL;
+        }
+        if (PyBytes_GET_SIZE(r) == 0)
+            set_slot(s, o_eof, Py_True);
+        return r;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_OSError)) {
+        Py_DECREF(sock);
+        return NULL;
+    }
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != NULL)
+        PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    /* SSLSocket.read: an SSL_ERROR_EOF is b"" when suppress_ragged_eofs (the
+     * transport wraps with it off; kept for exactness) */
+    int suppressed = 0;
+    if (PyObject_TypeCheck(value, (PyTypeObject *)SSLErrorT)) {
+        PyObject *on = PyObject_GetAttr(sock, str_suppress);
+        int ragged = on == NULL ? -1 : PyObject_IsTrue(on);
+        Py_XDECREF(on);
+        if (ragged < 0) {
+            Py_DECREF(sock);
+            Py_DECREF(value);
+            return NULL;
+        }
+        if (ragged) {
+            PyObject *eargs = PyObject_GetAttrString(value, "args");
+            if (eargs == NULL) {
+                Py_DECREF(sock);
+                Py_DECREF(value);
+                return NULL;
+            }
+            if (PyTuple_Check(eargs) && PyTuple_GET_SIZE(eargs) > 0 &&
+                PyLong_Check(PyTuple_GET_ITEM(eargs, 0)) &&
+                PyLong_AsLong(PyTuple_GET_ITEM(eargs, 0)) == 8 /* SSL_ERROR_EOF */)
+                suppressed = 1;
+            Py_DECREF(eargs);
+            if (PyErr_Occurred()) {
+                Py_DECREF(sock);
+                Py_DECREF(value);
+                return NULL;
+            }
+        }
+    }
+    Py_DECREF(sock);
+    if (suppressed) {
+        Py_DECREF(value);
+        set_slot(s, o_eof, Py_True);
+        return Py_NewRef(empty_bytes);
+    }
+    double start = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    r = tls_python(s, size, value, start);
+    Py_DECREF(value);
+    return r;
+}
+
 /* Stream._fill: 1 filled (or enough buffered), 0 the read failed, -1 an exception */
 static int
 stream_fill(PyObject *s, Py_ssize_t size)
@@ -813,7 +1065,8 @@ stream_fill(PyObject *s, Py_ssize_t size)
     Py_ssize_t chunk;
     if (stream_chunk_size(s, &chunk) < 0)
         return -1;
-    PyObject *data = plain_read(s, rb_fill_size_c(rb, chunk));
+    Py_ssize_t want = rb_fill_size_c(rb, chunk);
+    PyObject *data = SLOT(s, o_ops) == TlsOps ? tls_read(s, want) : plain_read(s, want);
     if (data == NULL)
         return -1;
     if (data == Py_None) {
@@ -1022,10 +1275,6 @@ exact_data(PyObject *o, const char **p, Py_ssize_t *len)
     return 0;
 }
 
-enum { K_FGETS, K_FREAD, K_FWRITE, K_FPUTS, K_GET_LINE, K_FGETC, K_FEOF, K_GET_CONTENTS,
-       K_COUNT };
-static const char *kind_names[K_COUNT] = {"fgets", "fread", "fwrite", "fputs", "stream_get_line",
-                                          "fgetc", "feof", "stream_get_contents"};
 
 typedef struct {
     PyObject_HEAD
@@ -1146,7 +1395,7 @@ fe_run(FE *fe, PyObject *const *args, Py_ssize_t nargs)
     case K_FGETS:
         if (nargs < 1 || nargs > 2 || (nargs == 2 && args[1] != Py_None))
             return FALLBACK;
-        s = plain_stream(args[0], o_rfilt);
+        s = read_stream(args[0]);
         if (s == NULL)
             return FALLBACK;
         r = rb_line_c((RB *)s);
@@ -1168,7 +1417,7 @@ fe_run(FE *fe, PyObject *const *args, Py_ssize_t nargs)
                 return FALLBACK;
             n = 1;
         }
-        s = plain_stream(args[0], o_rfilt);
+        s = read_stream(args[0]);
         if (s == NULL)
             return FALLBACK;
         Py_INCREF(s);
@@ -1188,7 +1437,7 @@ fe_run(FE *fe, PyObject *const *args, Py_ssize_t nargs)
         if (nargs < 2 || nargs > 3 || !exact_ssize(args[1], &n) || n < 0 ||
             !exact_data(ending, &delim, &dlen))
             return FALLBACK;
-        s = plain_stream(args[0], o_rfilt);
+        s = read_stream(args[0]);
         if (s == NULL)
             return FALLBACK;
         Py_INCREF(s);
@@ -1206,7 +1455,7 @@ fe_run(FE *fe, PyObject *const *args, Py_ssize_t nargs)
             return FALLBACK;
         if (nargs == 3 && !(exact_ssize(args[2], &n) && n == -1))
             return FALLBACK;
-        s = plain_stream(args[0], o_rfilt);
+        s = read_stream(args[0]);
         if (s == NULL)
             return FALLBACK;
         Py_ssize_t chunk;
@@ -1225,7 +1474,7 @@ fe_run(FE *fe, PyObject *const *args, Py_ssize_t nargs)
     case K_FEOF:
         if (nargs != 1)
             return FALLBACK;
-        s = plain_stream(args[0], o_rfilt);
+        s = read_stream(args[0]);
         if (s == NULL)
             return FALLBACK;
         if (RB_UNREAD((RB *)s) > 0)
@@ -1256,13 +1505,39 @@ fe_run(FE *fe, PyObject *const *args, Py_ssize_t nargs)
     return FALLBACK;
 }
 
+/* fe_run for a call on a TLS stream: its state in current_call, and the end
+ * php_function's wrapper gives a call (raise_pending) when a read went on in Python */
+static PyObject *
+fe_run_tls(FE *fe, PyObject *const *args, Py_ssize_t nargs)
+{
+    CallState call = {fe->kind, 0}, *outer = current_call;
+    current_call = &call;
+    PyObject *r = fe_run(fe, args, nargs);
+    current_call = outer;
+    if (call.resumed && r != NULL && r != FALLBACK) {
+        PyObject *done = PyObject_CallNoArgs(TlsFinish);
+        if (done == NULL)
+            Py_CLEAR(r);
+        else
+            Py_DECREF(done);
+    }
+    return r;
+}
+
 static PyObject *
 fe_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     FE *fe = (FE *)op;
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (configured && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)) {
-        PyObject *r = fe_run(fe, args, nargs);
+        /* a TLS stream's read may go on in Python: it says so in current_call
+         * (thread-local storage is not free in a shared library: plain streams
+         * never touch it) */
+        PyObject *st = nargs >= 1 && Py_TYPE(args[0]) == ResourceT
+                           ? SLOT(args[0], o_res_stream) : NULL;
+        int tls = st != NULL && TlsOps != NULL && Py_TYPE(st) == StreamT &&
+                  SLOT(st, o_ops) == TlsOps;
+        PyObject *r = tls ? fe_run_tls(fe, args, nargs) : fe_run(fe, args, nargs);
         if (r != FALLBACK)
             return r;
     }
@@ -1707,6 +1982,9 @@ sp_connect_inet4(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 static PyMethodDef sp_methods[] = {
     {"configure", (PyCFunction)(void (*)(void))sp_configure, METH_VARARGS | METH_KEYWORDS,
      "Give the fast entries the Python classes (and their slots) they may handle."},
+    {"configure_tls", (PyCFunction)(void (*)(void))sp_configure_tls,
+     METH_VARARGS | METH_KEYWORDS,
+     "Give the fast reads the TLS classes (tls/io.py) they may handle."},
     {"select_plain", (PyCFunction)(void (*)(void))sp_select_plain, METH_FASTCALL,
      "stream_select over plain socket streams (core/selecting.py); NotImplemented: Python's."},
     {"connect_inet4", (PyCFunction)(void (*)(void))sp_connect_inet4, METH_FASTCALL,

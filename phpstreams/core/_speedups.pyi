@@ -40,3 +40,13 @@ def select_plain(
 ) -> int | tuple[int, int] | Any: ...
 
 def connect_inet4(fd: int, host: str, port: int, timeout_ms: int, /) -> int: ...
+def configure_tls(
+    *,
+    ops: object,
+    transport: type,
+    ssl_socket: type,
+    ssl_object: type,
+    ssl_error: type,
+    resumes: dict[str, Callable[..., Any]],
+    finish: Callable[[], None],
+) -> None: ...

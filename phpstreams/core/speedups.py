@@ -6,10 +6,13 @@ is not set, provides two things. ``ReadBuffer`` replaces the Python class of
 work runs in C. ``FastEntry`` stands for a hot facade function (fgets, fread,
 fwrite, fputs, stream_get_line, fgetc, feof): a call with exact argument types
 on a plain socket stream with no filter is done in C, mirroring the Python
-code step for step; every other call goes, untouched, to the Python function,
-which stays the reference. :func:`fast_entry` applies it (not when tracing:
-``PHPSTREAMS_TRACE`` wants every call to go through its Python wrapper);
-:mod:`.sockops` gives the C module the classes it may handle (``configure``).
+code step for step (the reads also on a TLS stream: its first SSL_read in C,
+everything after a failed one in ``TLSOps.resume_read``); every other call goes,
+untouched, to the Python function, which stays the reference. :func:`fast_entry`
+applies it (not when tracing: ``PHPSTREAMS_TRACE`` wants every call to go through
+its Python wrapper);
+:mod:`.sockops` gives the C module the classes it may handle (``configure``),
+``phpstreams.tls.io`` the TLS ones (``configure_tls``).
 ``select_plain`` is stream_select's C path, called by :mod:`.selecting`.
 """
 

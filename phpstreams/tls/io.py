@@ -11,18 +11,22 @@ before the handshake: only its ops change (``stream.ops``).
 
 from __future__ import annotations
 
+import _ssl
 import errno
 import math
 import socket
 import ssl
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from ..core import diagnostics
 from ..core.diagnostics import warning_here
 from ..core.errors import strerror
 from ..core.sockops import SocketFileOps
+from ..core.speedups import native
 from ..transport import openssl as _openssl
-from ..transport.socket import EXCEPTIONAL, READABLE, WRITABLE
+from ..transport.socket import EXCEPTIONAL, READABLE, WRITABLE, TLSTransport
 from .errors import report_ssl_error
 
 if TYPE_CHECKING:
@@ -48,14 +52,25 @@ class TLSOps(SocketFileOps):
 
     __slots__ = ()
 
-    def _io(self, stream: Stream, data: bytes | None, size: int) -> bytes | int | None:
-        """php_openssl_sockop_io: bytes read / count written; None on timeout."""
+    def _io(
+        self,
+        stream: Stream,
+        data: bytes | None,
+        size: int,
+        first: OSError | None = None,
+        start: float | None = None,
+    ) -> bytes | int | None:
+        """php_openssl_sockop_io: bytes read / count written; None on timeout.
+
+        ``first``: what the first SSL_read raised when the C fast path made it
+        (at ``start``, its time.monotonic()): the loop goes on from there."""
         state: TLSState = stream.tls
         tls = state.transport
         began_blocked = stream.blocked
         timeout = stream.timeout if began_blocked else None
         has_timeout = timeout is not None and timeout > 0
-        start = time.monotonic()
+        if start is None:
+            start = time.monotonic()
         while True:
             elapsed = time.monotonic() - start
             if has_timeout and timeout is not None and elapsed > timeout:
@@ -65,6 +80,9 @@ class TLSOps(SocketFileOps):
             pending = 0
             try:
                 if data is None:
+                    if first is not None:
+                        failure, first = first, None
+                        raise failure
                     received = tls.recv(size)
                     if not received:
                         stream.eof = True
@@ -121,6 +139,15 @@ class TLSOps(SocketFileOps):
         assert not isinstance(result, int)
         return result
 
+    def resume_read(
+        self, stream: Stream, failure: OSError, size: int, start: float
+    ) -> bytes | None:
+        """The rest of read() once its first SSL_read (the C fast path's, made at
+        ``start``) raised ``failure``: PHP's wait loop, warnings and result."""
+        result = self._io(stream, None, size, failure, start)
+        assert not isinstance(result, int)
+        return result
+
     def write(self, stream: Stream, data: bytes) -> tuple[int, int]:
         """PHP's SSL_write has SSL_MODE_ENABLE_PARTIAL_WRITE: each call writes one
         record and says so; Python's has not, so one record's worth is handed to
@@ -149,3 +176,40 @@ class TLSOps(SocketFileOps):
 
 
 TLS_OPS = TLSOps()
+
+def _resumes() -> dict[str, Callable[..., bytes | None]]:
+    """The reads the C fast path hands to Python -- TLS_OPS.read(s, size), or
+    TLS_OPS.resume_read after a failed first SSL_read -- under the name of each
+    PHP function it reads for: their warnings then name that function, as on the
+    Python path (diagnostics.active_function: the outermost library frame)."""
+    entries = {}
+    for name in ("fgets", "fread", "fgetc", "stream_get_line", "stream_get_contents"):
+        space: dict[str, Any] = {"TLS_OPS": TLS_OPS}
+        source = (
+            f"def {name}(s, size, failure=None, start=0.0):\n"
+            "    if failure is None:\n"
+            "        return TLS_OPS.read(s, size)\n"
+            "    return TLS_OPS.resume_read(s, failure, size, start)\n"
+        )
+        exec(compile(source, __file__, "exec"), space)
+        entries[name] = space[name]
+    return entries
+
+
+def _finish_call() -> None:
+    """The end of a fast call that resumed in Python, as php_function's wrapper
+    ends every call: what an error handler threw meanwhile is raised now."""
+    if diagnostics.pending_count:
+        diagnostics.raise_pending()
+
+
+if native is not None:  # the C fast path reads through these exact classes, the rest is Python's
+    native.configure_tls(
+        ops=TLS_OPS,
+        transport=TLSTransport,
+        ssl_socket=ssl.SSLSocket,
+        ssl_object=_ssl._SSLSocket,  # type: ignore[attr-defined]  # (typeshed omits it)
+        ssl_error=ssl.SSLError,
+        resumes=_resumes(),
+        finish=_finish_call,
+    )

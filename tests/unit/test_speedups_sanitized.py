@@ -1,10 +1,10 @@
 """The C speedups under AddressSanitizer and UndefinedBehaviorSanitizer.
 
 Builds core/_speedups.c with ``-fsanitize=address,undefined`` into a temporary
-copy of the package and runs tests/unit/test_speedups.py against it in a child
-Python with libasan preloaded (a non-ASan python needs the runtime first in the
-process). Any sanitizer report makes the child fail. Skipped without gcc or
-libasan; about 30 s.
+copy of the package and runs tests/unit/test_speedups.py and test_speedups_tls.py
+against it in a child Python with libasan preloaded (a non-ASan python needs the
+runtime first in the process). Any sanitizer report makes the child fail.
+Skipped without gcc or libasan; about 45 s.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ def test_speedups_under_asan_and_ubsan(tmp_path: Path) -> None:
             sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
             "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"),
             str(ROOT / "tests" / "unit" / "test_speedups.py"),
+            str(ROOT / "tests" / "unit" / "test_speedups_tls.py"),
         ],
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
