@@ -375,7 +375,12 @@ class Stream(ReadBuffer):
     def set_blocking(self, blocking: bool) -> None:
         self.blocked = blocking
         if self.transport is not None:
-            self.transport.set_blocking(blocking)
+            # PHP: while TLS is on, every SSL_read/SSL_write runs on a non-blocking
+            # socket (xp_ssl.c switches it for the call) and waits in poll() with
+            # the stream's timeout: the descriptor the TLS socket shares stays
+            # non-blocking (a blocking one would wait in SSL_read, past any timeout)
+            tls = self.tls
+            self.transport.set_blocking(blocking and (tls is None or not tls.active))
 
     def name(self, remote: bool) -> tuple[int, object] | None:
         """(family, address) of the local or remote end; None when there is none."""

@@ -235,3 +235,5 @@ def disable(stream: Stream) -> None:
         _openssl.shutdown_once(state.transport.sslsock)
         state.active = False
         stream.ops = PLAIN
+        if stream.transport is not None:  # the descriptor in the stream's own mode again
+            stream.transport.set_blocking(stream.blocked)

@@ -44,6 +44,26 @@ TLS_IO: list[Scenario] = [
         ],
     ),
     tls_scenario(
+        "tlsio/set-blocking-then-timeout",
+        peer="tls_echo",
+        tags=("io",),
+        doc="stream_set_blocking(true) on a TLS stream, then a 0.3 s timeout with nothing to "
+        "read: fread still gives false after the timeout (the TLS I/O never blocks in SSL_read)",
+        steps=[
+            *OPEN,
+            call("stream_set_blocking", FP, True),
+            call("stream_set_timeout", FP, 0, 300000),
+            call("fread", FP, 100, timed=True),
+            meta(),
+            fwrite("after\n"),
+            fgets(),
+            call("stream_socket_enable_crypto", FP, False),
+            call("stream_set_blocking", FP, False),
+            call("fread", FP, 100),
+            meta(),
+        ],
+    ),
+    tls_scenario(
         "tlsio/peer-close-notify",
         peer="tls_echo",
         tags=("io",),
