@@ -30,10 +30,11 @@ Servers are never cached: a shared server SSL_CTX would keep a session cache
 and ticket keys across connections, resuming sessions PHP's fresh context
 refuses. A client SSL_CTX keeps nothing of a connection: OpenSSL's default
 session cache mode is server-only, and Python resumes a client session only
-when one is passed to wrap_socket (the ``session_stream`` argument, which
-bypasses the cache). Everything per connection lives on the SSL object (SNI,
-the verify result) or in the stream's options (peer_name, capture_*); the
-verify callback on the context depends only on keyed options.
+when one is passed to wrap_socket (the ``session_stream`` argument: that
+session is set on the connection, whichever context made it). Everything per
+connection lives on the SSL object (SNI, the verify result) or in the stream's
+options (peer_name, capture_*); the verify callback on the context depends only
+on keyed options.
 
 Not covered (documented limits): a capath entry or the system default bundle
 rewritten in place with the same size within one file-system timestamp tick

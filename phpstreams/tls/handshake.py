@@ -27,7 +27,13 @@ from ..core.sockops import PLAIN
 from ..core.stream import Stream
 from ..core.values import php_int, php_truthy
 from ..transport import openssl as _openssl
-from ..transport.socket import READABLE, WRITABLE, ConnectInProgress, PendingSocketError
+from ..transport.socket import (
+    READABLE,
+    WRITABLE,
+    ConnectInProgress,
+    PendingSocketError,
+    TLSTransport,
+)
 from .errors import ssl_error_messages
 from .io import TLS_OPS
 from .options import CLIENT, TLS_ANY_CLIENT, ssl_context_from_options
@@ -81,10 +87,7 @@ def setup(function: str, stream: Stream, method: int, session: Stream | None) ->
     if transport is None:
         return False
     options = _ssl_options(stream)
-    # PHP: a session copied from another stream (SSL_copy_session_id) resumes it;
-    # such a connection always gets a context of its own, as before the cache
-    reuse = session is None or session.tls is None
-    context = ssl_context_from_options(function, method, options, reuse)
+    context = ssl_context_from_options(function, method, options)
     if context is None:
         return False
     is_client = bool(method & CLIENT)
@@ -98,21 +101,12 @@ def setup(function: str, stream: Stream, method: int, session: Stream | None) ->
             session_object = session.tls.transport.session()
     failure: list[str] = []
     for _ in range(2):
-        in_progress = False
-        try:
-            tls = transport.start_tls(context, not is_client, session_object)
-        except ConnectInProgress:
-            in_progress = True
-        except (ssl.SSLError, OSError, ValueError) as exc:
-            if isinstance(exc, PendingSocketError):
-                # a failed asynchronous connect's error: PHP's SSL_connect meets it
-                # first thing in enable_crypto ("SSL: Connection refused")
-                failure = ssl_error_messages(exc)
-            break
-        else:
-            stream.tls = TLSState(context, tls, is_client, options)
+        started = _start_tls(stream, context, is_client, session_object)
+        if isinstance(started, TLSTransport):
+            stream.tls = TLSState(context, started, is_client, options)
             return True
-        if not in_progress:
+        if started is not None:
+            failure = started
             break
         if not stream.blocked:
             # PHP: the SSL handle is made now and SSL_connect would block on the
@@ -144,10 +138,8 @@ def _handshake_timeout(stream: Stream, is_client: bool) -> float | None:
 
 def enable(function: str, stream: Stream, url: str | None) -> int:
     """php_openssl_enable_crypto(activate): 1 done, 0 would block, -1 failed."""
-    if isinstance(stream.tls, DeferredTLS):
-        wrapped = _deferred_wrap(function, stream, stream.tls)
-        if wrapped is None:
-            return 0 if stream.tls is not None else -1
+    if isinstance(stream.tls, DeferredTLS) and not _deferred_wrap(function, stream, stream.tls):
+        return 0 if stream.tls is not None else -1
     state: TLSState = stream.tls
     if state.active:
         return -1
@@ -202,30 +194,41 @@ def enable(function: str, stream: Stream, url: str | None) -> int:
     return 1
 
 
-def _deferred_wrap(function: str, stream: Stream, deferred: DeferredTLS) -> TLSState | None:
-    """The TLS state of a deferred set-up, once its connect is done (``stream.tls``).
-
-    None while the connect goes on (the call returns 0); when the connect failed,
-    None with PHP's SSL_connect warnings and ``stream.tls`` None (the call fails)."""
-    plain = stream.transport
-    if plain is None:
-        return None
-    failure: list[str] = []
+def _start_tls(
+    stream: Stream, context: ssl.SSLContext, is_client: bool, session: ssl.SSLSession | None
+) -> TLSTransport | list[str] | None:
+    """The stream's TLS transport; None while its asynchronous connect is under way;
+    else the warnings of the failure (none but a failed connect's)."""
+    transport = stream.transport
+    if transport is None:
+        return []
     try:
-        tls = plain.start_tls(deferred.context, not deferred.is_client, deferred.session)
+        return transport.start_tls(context, not is_client, session)
     except ConnectInProgress:
         return None
     except (ssl.SSLError, OSError, ValueError) as exc:
         if isinstance(exc, PendingSocketError):
-            failure = ssl_error_messages(exc)  # "SSL: Connection refused"
-    else:
-        state = TLSState(deferred.context, tls, deferred.is_client, deferred.options)
-        stream.tls = state
-        return state
-    for text in failure:
+            # a failed asynchronous connect's error: PHP's SSL_connect meets it
+            # first thing in enable_crypto ("SSL: Connection refused")
+            return ssl_error_messages(exc)
+        return []
+
+
+def _deferred_wrap(function: str, stream: Stream, deferred: DeferredTLS) -> bool:
+    """A deferred set-up wrapped once its connect is done (``stream.tls`` its TLSState).
+
+    False while the connect goes on (the call returns 0); when the connect failed,
+    False with PHP's SSL_connect warnings and ``stream.tls`` None (the call fails)."""
+    started = _start_tls(stream, deferred.context, deferred.is_client, deferred.session)
+    if started is None:
+        return False
+    if isinstance(started, TLSTransport):
+        stream.tls = TLSState(deferred.context, started, deferred.is_client, deferred.options)
+        return True
+    for text in started:
         _warn(function, text)
     stream.tls = None
-    return None
+    return False
 
 
 def disable(stream: Stream) -> None:

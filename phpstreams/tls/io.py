@@ -17,6 +17,7 @@ import math
 import socket
 import ssl
 import time
+import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -177,23 +178,24 @@ class TLSOps(SocketFileOps):
 
 TLS_OPS = TLSOps()
 
+def _read_for(s: Stream, size: int, failure: OSError | None = None, start: float = 0.0) -> Any:
+    if failure is None:
+        return TLS_OPS.read(s, size)
+    return TLS_OPS.resume_read(s, failure, size, start)
+
+
 def _resumes() -> dict[str, Callable[..., bytes | None]]:
     """The reads the C fast path hands to Python -- TLS_OPS.read(s, size), or
     TLS_OPS.resume_read after a failed first SSL_read -- under the name of each
     PHP function it reads for: their warnings then name that function, as on the
-    Python path (diagnostics.active_function: the outermost library frame)."""
-    entries = {}
-    for name in ("fgets", "fread", "fgetc", "stream_get_line", "stream_get_contents"):
-        space: dict[str, Any] = {"TLS_OPS": TLS_OPS}
-        source = (
-            f"def {name}(s, size, failure=None, start=0.0):\n"
-            "    if failure is None:\n"
-            "        return TLS_OPS.read(s, size)\n"
-            "    return TLS_OPS.resume_read(s, failure, size, start)\n"
+    Python path (diagnostics.active_function: the outermost library frame's name)."""
+    code = _read_for.__code__
+    return {
+        name: types.FunctionType(
+            code.replace(co_name=name), globals(), name, _read_for.__defaults__
         )
-        exec(compile(source, __file__, "exec"), space)
-        entries[name] = space[name]
-    return entries
+        for name in ("fgets", "fread", "fgetc", "stream_get_line", "stream_get_contents")
+    }
 
 
 def _finish_call() -> None:

@@ -15,8 +15,8 @@ CA values, the signatures and contents of the files read -- equal an earlier
 clean build's (no diagnostic, success) gets that build's context again. An
 SSL_CTX is a template: nothing of a connection is stored on it (SNI, the verify
 result are on the SSL object; the verify callback reads only keyed options), so
-the reuse cannot be observed. Servers, builds with a non-scalar option and
-connections given a session stream always build fresh.
+the reuse cannot be observed. Servers and builds with a non-scalar option
+always build fresh.
 """
 
 from __future__ import annotations
@@ -122,11 +122,11 @@ def _load_cafile(function: str, context: ssl.SSLContext, cafile: str) -> bool:
 
 
 def ssl_context_from_options(
-    function: str, method: int, options: dict[str, Any], reuse: bool = True
+    function: str, method: int, options: dict[str, Any]
 ) -> ssl.SSLContext | None:
     """php_openssl_setup_crypto's SSL_CTX: a cached client context when one was
-    built from identical inputs (``reuse``), else :func:`build_context`."""
-    if not reuse or not method & CLIENT:
+    built from identical inputs, else :func:`build_context`."""
+    if not method & CLIENT:
         # PHP: a server context is always fresh (no shared session cache or tickets)
         return build_context(function, method, options)
     return CACHE.get_or_build(method, options, lambda: build_context(function, method, options))
