@@ -362,55 +362,45 @@ def _workloads(quick: bool, cafile: str, server_pem: str, streams: int) -> list[
             )
         )
 
-    out.append(
-        Workload(
-            name="memory",
-            group="memory",
-            kind="memory",
-            title="memory per open stream: VmRSS delta / streams, a fresh process per round",
-            work_text=f"{streams:,} streams",
-            server=["hold"],
-            params={"count": streams},
-            php_args=[streams],
-            expected={"streams": streams},
-            server_delta={"accepted": streams + 10, "completed": streams + 10},
-            labels={
-                PHPSTREAMS: "stream_socket_client(...) kept in a list",
-                BARE: "socket.create_connection(...) kept in a list",
-                PHP: "stream_socket_client(...) kept in an array",
-            },
-            unit="B/stream",
-            memory=True,
-            rounds=1 if quick else 3,
-        )
-    )
     # the speed issue's memory goal: "<= 2x a bare socket with its buffer" -- the bare
     # side of a buffered read is sock.makefile("rb") (as fgets_80's), whose
     # BufferedReader allocates its 8 KiB when it is made; a phpstreams (and PHP)
     # stream allocates its read buffer when it reads. Nothing is read on any side.
-    out.append(
-        Workload(
-            name="memory_buffered",
-            group="memory",
-            kind="memory_buffered",
-            title="memory per open stream against a bare socket with its reader: VmRSS delta",
-            work_text=f"{streams:,} streams",
-            server=["hold"],
-            params={"count": streams},
-            php_args=[streams],
-            expected={"streams": streams},
-            server_delta={"accepted": streams + 10, "completed": streams + 10},
-            labels={
-                PHPSTREAMS: "stream_socket_client(...) kept in a list",
-                BARE: "socket.create_connection(...) + its makefile('rb'), kept in a list",
-                PHP: "stream_socket_client(...) kept in an array",
-            },
-            unit="B/stream",
-            memory=True,
-            rounds=1 if quick else 3,
-            php_script="memory.php",
+    for name, title, bare in (
+        (
+            "memory",
+            "memory per open stream: VmRSS delta / streams, a fresh process per round",
+            "socket.create_connection(...) kept in a list",
+        ),
+        (
+            "memory_buffered",
+            "memory per open stream against a bare socket with its reader: VmRSS delta",
+            "socket.create_connection(...) + its makefile('rb'), kept in a list",
+        ),
+    ):
+        out.append(
+            Workload(
+                name=name,
+                group="memory",
+                kind=name,
+                title=title,
+                work_text=f"{streams:,} streams",
+                server=["hold"],
+                params={"count": streams},
+                php_args=[streams],
+                expected={"streams": streams},
+                server_delta={"accepted": streams + 10, "completed": streams + 10},
+                labels={
+                    PHPSTREAMS: "stream_socket_client(...) kept in a list",
+                    BARE: bare,
+                    PHP: "stream_socket_client(...) kept in an array",
+                },
+                unit="B/stream",
+                memory=True,
+                rounds=1 if quick else 3,
+                php_script="memory.php",  # the same PHP streams for both
+            )
         )
-    )
     return out
 
 
