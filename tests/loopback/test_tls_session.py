@@ -2,8 +2,9 @@
 
 PHP copies the session of the given stream (SSL_copy_session_id) into the new
 connection, whatever the two contexts' options; the server then resumes it. The
-same PHP script and its Python port run against one TLS 1.2 server that says,
-for every handshake, whether the session was reused.
+same PHP script and its Python port run against one TLS 1.2 server (the loopback
+``server`` fixture) that records, for every handshake, whether the session was
+reused.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import socket
 import ssl
 import subprocess
-import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,54 +66,6 @@ def py_client(port: int, cafile: str) -> list[Any]:
     return [x.decode() if isinstance(x, bytes) else x for x in out]
 
 
-class SessionServer:
-    """TLS 1.2 (a session id resumes); each handshake's session_reused is recorded."""
-
-    def __init__(self, context: ssl.SSLContext) -> None:
-        self.context = context
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(8)
-        self.listener.settimeout(10)
-        self.port = int(self.listener.getsockname()[1])
-        self.reused: list[bool] = []
-        self.threads: list[threading.Thread] = []
-        self.acceptor = threading.Thread(target=self._accept, daemon=True)
-        self.acceptor.start()
-
-    def _accept(self) -> None:
-        for _ in range(3):
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            thread.start()
-            self.threads.append(thread)
-
-    def _serve(self, conn: socket.socket) -> None:
-        conn.settimeout(10)
-        try:
-            tls = self.context.wrap_socket(conn, server_side=True)
-        except (OSError, ssl.SSLError):
-            conn.close()
-            return
-        self.reused.append(tls.session_reused)
-        try:
-            tls.sendall(b"hi\n")
-            tls.recv(1)
-        except (OSError, ssl.SSLError):
-            pass
-        tls.close()
-
-    def close(self) -> list[bool]:
-        self.acceptor.join(15)
-        for thread in self.threads:
-            thread.join(15)
-        self.listener.close()
-        return self.reused
-
-
 @pytest.fixture(scope="module")
 def certs(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, str]:
     ca = trustme.CA()
@@ -125,26 +78,38 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, str
 
 
 @pytest.mark.skipif(not _openssl.LAYOUT, reason="the session is copied through ctypes")
-def test_session_stream_resumes_as_php(certs: tuple[ssl.SSLContext, str], tmp_path: Path) -> None:
+def test_session_stream_resumes_as_php(
+    certs: tuple[ssl.SSLContext, str],
+    tmp_path: Path,
+    server: Callable[..., Any],  # the conftest fixture: makes LoopbackServers
+) -> None:
     context, cafile = certs
+    reused: list[bool] = []
+
+    def tls_greeter(conn: socket.socket) -> None:
+        """TLS 1.2 (a session id resumes): record session_reused, greet, wait for the close."""
+        conn.settimeout(10)
+        with context.wrap_socket(conn, server_side=True) as tls:
+            reused.append(tls.session_reused)
+            tls.sendall(b"hi\n")
+            tls.recv(1)
+
     script = tmp_path / "client.php"
     script.write_text(PHP_CLIENT)
-    server = SessionServer(context)
+    port = server(tls_greeter).port
     done = subprocess.run(
-        ["php", "-n", str(script), str(server.port), cafile],
+        ["php", "-n", str(script), str(port), cafile],
         capture_output=True,
         text=True,
         timeout=30,
         check=True,
     )
-    php_reused = server.close()
     php = json.loads(done.stdout)
+    php_reused, reused[:] = list(reused), []
 
-    server = SessionServer(context)
-    ours = py_client(server.port, cafile)
-    our_reused = server.close()
+    ours = py_client(port, cafile)
 
     assert php == ["hi\n", True, "hi\n", True, "hi\n"]
     assert ours == php
     assert php_reused == [False, True, True]
-    assert our_reused == php_reused
+    assert reused == php_reused
